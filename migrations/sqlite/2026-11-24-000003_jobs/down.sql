@@ -1,0 +1,9 @@
+DROP TABLE payments;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;
+DROP TABLE service_request_labour;
+DROP TABLE service_request_parts;
+DROP TABLE service_requests;
+DROP TABLE promotions;
+DROP TABLE service_types;
+DROP TABLE service_categories;

@@ -1,0 +1,21 @@
+//! The JSON API (SPEC §6): token endpoints, `/api/v1/…` and health.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+
+use actix_web::web;
+
+use crate::error::AppError;
+
+/// Registers every API route and makes malformed JSON a 400 with a readable detail.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|err, _| {
+        AppError::BadRequest(format!("Malformed JSON body: {err}")).into()
+    }))
+    .route("/health/", web::get().to(health::health))
+    .route("/auth/login/", web::post().to(auth::login))
+    .route("/auth/refresh/", web::post().to(auth::refresh))
+    .route("/auth/logout/", web::post().to(auth::logout))
+    .service(web::scope("/api/v1").route("/me/", web::get().to(me::me)));
+}

@@ -1,0 +1,156 @@
+//! The data layer. Diesel is blocking, so every query runs on tokio's blocking pool through
+//! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
+
+pub mod connection;
+pub mod login_attempts;
+pub mod migrations;
+pub mod schema;
+pub mod sites;
+pub mod tokens;
+pub mod users;
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::r2d2;
+use diesel::Connection;
+
+pub use connection::{AnyConnection, Backend};
+
+use crate::config::DatabaseUrl;
+
+/// A pooled connection source for either backend.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<connection::AnyConnectionManager>,
+    backend: Backend,
+    /// The SQLite file, checked by [`Db::ping`]: a deleted file keeps working through open
+    /// handles while every write is lost, which must show as unhealthy.
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+/// What can go wrong below the handlers.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database task was cancelled")]
+    Cancelled,
+}
+
+impl Db {
+    /// Connects (failing fast with the backend's own message) and builds the pool.
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
+        let (backend, raw) = match url {
+            DatabaseUrl::Sqlite(path) => (Backend::Sqlite, path.clone()),
+            DatabaseUrl::Postgres(url) => (Backend::Postgres, url.clone()),
+        };
+        // One direct connection first: r2d2 would hide the real error behind a timeout.
+        match backend {
+            Backend::Sqlite => drop(diesel::SqliteConnection::establish(&raw).map_err(conn_err)?),
+            Backend::Postgres => drop(diesel::PgConnection::establish(&raw).map_err(conn_err)?),
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .connection_customizer(Box::new(connection::SqlitePragmas))
+            .build(connection::AnyConnectionManager::new(backend, raw))?;
+        let sqlite_file = match url {
+            DatabaseUrl::Sqlite(path) if !path.starts_with(':') => Some(path.into()),
+            _ => None,
+        };
+        Ok(Self { pool, backend, sqlite_file })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers a query (and, for SQLite, its file is still there).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        use diesel::connection::SimpleConnection;
+        if let Some(file) = &self.sqlite_file {
+            if !file.exists() {
+                return Err(DbError::Connect(format!("database file {} is missing", file.display())));
+            }
+        }
+        self.read(|c| Ok(c.batch_execute("SELECT 1")?)).await
+    }
+
+    /// Runs `f` with a connection on the blocking pool, outside any transaction.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| DbError::Cancelled)?
+    }
+
+    /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so two writers queue for
+    /// the lock instead of deadlocking when both upgrade a read lock; a plain transaction on
+    /// PostgreSQL, where callers lock the rows they change with `FOR UPDATE`.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        self.read(|conn| write_transaction(conn, f)).await
+    }
+
+    /// Blocking access for the command line, where no runtime is needed.
+    pub fn blocking(&self) -> Result<r2d2::PooledConnection<connection::AnyConnectionManager>, DbError> {
+        Ok(self.pool.get()?)
+    }
+}
+
+/// A write transaction on an already checked-out connection.
+pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, DbError>,
+{
+    match conn {
+        AnyConnection::Postgresql(_) => conn.transaction(f),
+        AnyConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    if let AnyConnection::Sqlite(inner) = conn {
+                        AnsiTransactionManager::commit_transaction(inner)?;
+                    }
+                    Ok(value)
+                }
+                Err(e) => {
+                    if let AnyConnection::Sqlite(inner) = conn {
+                        AnsiTransactionManager::rollback_transaction(inner)?;
+                    }
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+fn conn_err(e: diesel::ConnectionError) -> DbError {
+    DbError::Connect(e.to_string())
+}
+
+/// The current UTC time at microsecond precision, the finest both backends keep, so a value
+/// read back equals the value written.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now().naive_utc();
+    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+}

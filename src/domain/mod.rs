@@ -1,0 +1,6 @@
+//! Pure types and rules: no web, database or template imports, so they are unit-tested alone.
+
+pub mod email;
+pub mod ids;
+pub mod password_policy;
+pub mod role;

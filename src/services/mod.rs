@@ -1,0 +1,3 @@
+//! Operations that span tables and are shared by pages, the API and the command line.
+
+pub mod accounts;

@@ -1,0 +1,15 @@
+//! The one integration-test binary: every test talks to a real server over a real socket, with
+//! its own fresh database. Tests marked `postgres` or `browser` are ignored by plain
+//! `cargo test`; `.ci/run` runs them all with `--include-ignored` and fails if any is skipped.
+
+mod helpers;
+
+mod api_auth;
+mod browser;
+mod cli;
+mod health;
+mod migrations;
+mod session;
+mod setup;
+mod shell;
+mod sign_in;
