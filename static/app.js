@@ -694,11 +694,14 @@
       if (ending) {
         return;
       }
+      var now = Date.now();
       var shared = readShared();
-      if (shared > lastActivity) {
-        lastActivity = shared;   // another tab saw the user
+      // Another tab saw the user. (A time in the future is ignored: it would keep the
+      // session open for ever.)
+      if (shared > lastActivity && shared <= now + 5000) {
+        lastActivity = shared;
       }
-      var left = idleMs - (Date.now() - lastActivity);
+      var left = idleMs - (now - lastActivity);
       if (left <= 0) {
         setCountdown(0);
         logout();
@@ -753,7 +756,7 @@
     }
 
     // This page load is activity too (and tells the other tabs).
-    lastActivity = Math.max(Date.now(), readShared());
+    lastActivity = Date.now();
     writeShared(lastActivity);
     timer = window.setInterval(tick, 1000);
   }

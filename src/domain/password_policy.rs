@@ -26,7 +26,7 @@ pub fn check_new_password(password: &str, email: &str, name: &str) -> Result<(),
         return Err("This password is too common; choose another.".into());
     }
     let distinct: std::collections::HashSet<char> = lower.chars().collect();
-    if distinct.len() < 4 {
+    if distinct.len() < 5 {
         return Err("Use a less repetitive password.".into());
     }
     let local = email.split('@').next().unwrap_or_default().to_lowercase();

@@ -50,7 +50,7 @@ static HASHED_PASSWORD: LazyLock<String> =
 /// A fresh database that removes itself when dropped.
 pub struct TestDatabase {
     pub url: String,
-    pub backend: Backend,
+
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
 }
@@ -61,7 +61,7 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("workshop.db").display());
-                Self { url, backend, _dir: Some(dir), pg: None }
+                Self { url, _dir: Some(dir), pg: None }
             }
             Backend::Postgres => {
                 let admin = std::env::var("WORKSHOP_TEST_POSTGRES_URL").expect(
@@ -71,7 +71,7 @@ impl TestDatabase {
                 let mut conn = PgConnection::establish(&admin).unwrap();
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
                 let url = replace_database(&admin, &name);
-                Self { url, backend, _dir: None, pg: Some((admin, name)) }
+                Self { url, _dir: None, pg: Some((admin, name)) }
             }
         }
     }
