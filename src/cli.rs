@@ -19,7 +19,11 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         for name in &applied {
             println!("Applied {name}");
         }
-        println!("{} migration(s) applied to {}.", applied.len(), settings.database_url.redacted());
+        println!(
+            "{} migration(s) applied to {}.",
+            applied.len(),
+            settings.database_url.redacted()
+        );
     }
     Ok(())
 }
@@ -50,14 +54,22 @@ pub async fn create_superuser(settings: &Settings, args: SuperuserArgs) -> anyho
         let second = rpassword::prompt_password("Password (again): ")?;
         (first, Some(second))
     };
-    let new = NewSuperuser { email, name, password, password_confirm };
+    let new = NewSuperuser {
+        email,
+        name,
+        password,
+        password_confirm,
+    };
     match accounts::create_superuser(&db, new, false).await {
         Ok(user) => {
             println!("Superuser {} created. Sign in at /login.", user.email);
             Ok(())
         }
         Err(SuperuserError::Invalid(errors)) => {
-            let lines: Vec<String> = errors.iter().flat_map(|(f, ms)| ms.iter().map(move |m| format!("{f}: {m}"))).collect();
+            let lines: Vec<String> = errors
+                .iter()
+                .flat_map(|(f, ms)| ms.iter().map(move |m| format!("{f}: {m}")))
+                .collect();
             bail!("superuser not created:\n  {}", lines.join("\n  "))
         }
         Err(e) => Err(anyhow::anyhow!(e)),
@@ -118,6 +130,9 @@ pub fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
     if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") {
         Ok(())
     } else {
-        bail!("unhealthy: {}", response.lines().next().unwrap_or("no response"))
+        bail!(
+            "unhealthy: {}",
+            response.lines().next().unwrap_or("no response")
+        )
     }
 }

@@ -24,14 +24,16 @@ impl DatabaseUrl {
         let raw = raw.trim();
         if let Some(path) = raw.strip_prefix("sqlite://") {
             if path.is_empty() {
-                return Err("DATABASE_URL: sqlite:// needs a file path, e.g. sqlite://workshop.db".into());
+                return Err(
+                    "DATABASE_URL: sqlite:// needs a file path, e.g. sqlite://workshop.db".into(),
+                );
             }
             return Ok(Self::Sqlite(path.to_owned()));
         }
-        if let Some(path) = raw.strip_prefix("sqlite:") {
-            if !path.is_empty() {
-                return Ok(Self::Sqlite(path.to_owned()));
-            }
+        if let Some(path) = raw.strip_prefix("sqlite:")
+            && !path.is_empty()
+        {
+            return Ok(Self::Sqlite(path.to_owned()));
         }
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             return Ok(Self::Postgres(raw.to_owned()));
@@ -112,34 +114,52 @@ impl Settings {
     /// Parses settings from a map of variables, collecting every error.
     pub fn from_vars(vars: &Vars) -> Result<Self, SettingsError> {
         let mut errors = Vec::new();
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            vars.get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let environment = match get("WORKSHOP_ENV").as_deref() {
             None | Some("development") => Environment::Development,
             Some("production") => Environment::Production,
             Some(other) => {
-                errors.push(format!("WORKSHOP_ENV: {other:?} is not one of development, production"));
+                errors.push(format!(
+                    "WORKSHOP_ENV: {other:?} is not one of development, production"
+                ));
                 Environment::Development
             }
         };
-        let database_url = DatabaseUrl::parse(&get("DATABASE_URL").unwrap_or_else(|| "sqlite://workshop.db".into()))
-            .unwrap_or_else(|e| {
-                errors.push(e);
-                DatabaseUrl::Sqlite("workshop.db".into())
-            });
-        let bind = parse_or(&mut errors, "WORKSHOP_BIND", get("WORKSHOP_BIND"), SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let database_url = DatabaseUrl::parse(
+            &get("DATABASE_URL").unwrap_or_else(|| "sqlite://workshop.db".into()),
+        )
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            DatabaseUrl::Sqlite("workshop.db".into())
+        });
+        let bind = parse_or(
+            &mut errors,
+            "WORKSHOP_BIND",
+            get("WORKSHOP_BIND"),
+            SocketAddr::from(([127, 0, 0, 1], 8080)),
+        );
         let base_url_is_default = get("WORKSHOP_BASE_URL").is_none();
         let base_url = get("WORKSHOP_BASE_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
             .to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            errors.push(format!("WORKSHOP_BASE_URL: {base_url:?} must start with http:// or https://"));
+            errors.push(format!(
+                "WORKSHOP_BASE_URL: {base_url:?} must start with http:// or https://"
+            ));
         }
         let secret_key = match get("SECRET_KEY") {
             Some(key) if key.len() >= 64 => key.into_bytes(),
             Some(_) => {
-                errors.push("SECRET_KEY: must be at least 64 characters (e.g. `openssl rand -hex 32`)".into());
+                errors.push(
+                    "SECRET_KEY: must be at least 64 characters (e.g. `openssl rand -hex 32`)"
+                        .into(),
+                );
                 Vec::new()
             }
             None if environment == Environment::Production => {
@@ -151,9 +171,18 @@ impl Settings {
                 Vec::new()
             }),
         };
-        let idle: u64 = parse_or(&mut errors, "WORKSHOP_SESSION_IDLE_SECONDS", get("WORKSHOP_SESSION_IDLE_SECONDS"), 900);
-        let absolute: u64 =
-            parse_or(&mut errors, "WORKSHOP_SESSION_ABSOLUTE_SECONDS", get("WORKSHOP_SESSION_ABSOLUTE_SECONDS"), 43_200);
+        let idle: u64 = parse_or(
+            &mut errors,
+            "WORKSHOP_SESSION_IDLE_SECONDS",
+            get("WORKSHOP_SESSION_IDLE_SECONDS"),
+            900,
+        );
+        let absolute: u64 = parse_or(
+            &mut errors,
+            "WORKSHOP_SESSION_ABSOLUTE_SECONDS",
+            get("WORKSHOP_SESSION_ABSOLUTE_SECONDS"),
+            43_200,
+        );
         let settings = Self {
             database_url,
             secret_key,
@@ -169,15 +198,29 @@ impl Settings {
                 get("WORKSHOP_LOGIN_ATTEMPTS_PER_MINUTE"),
                 5,
             ),
-            trust_proxy: parse_or(&mut errors, "WORKSHOP_TRUST_PROXY", get("WORKSHOP_TRUST_PROXY"), false),
+            trust_proxy: parse_or(
+                &mut errors,
+                "WORKSHOP_TRUST_PROXY",
+                get("WORKSHOP_TRUST_PROXY"),
+                false,
+            ),
             business_name: get("WORKSHOP_BUSINESS_NAME").unwrap_or_else(|| "Workshop".into()),
             currency: get("WORKSHOP_CURRENCY").unwrap_or_else(|| "USD".into()),
-            database_pool_size: parse_or(&mut errors, "WORKSHOP_DB_POOL_SIZE", get("WORKSHOP_DB_POOL_SIZE"), 8),
+            database_pool_size: parse_or(
+                &mut errors,
+                "WORKSHOP_DB_POOL_SIZE",
+                get("WORKSHOP_DB_POOL_SIZE"),
+                8,
+            ),
         };
         if settings.database_pool_size == 0 {
             errors.push("WORKSHOP_DB_POOL_SIZE: must be at least 1".into());
         }
-        if errors.is_empty() { Ok(settings) } else { Err(SettingsError(errors)) }
+        if errors.is_empty() {
+            Ok(settings)
+        } else {
+            Err(SettingsError(errors))
+        }
     }
 
     /// Cookies get the Secure flag when the public address is https.
@@ -193,7 +236,12 @@ pub struct SettingsError(pub Vec<String>);
 
 /// Parses an optional variable, falling back to `default`; a bad value is recorded and the
 /// default is used only so that parsing can go on collecting the other errors.
-fn parse_or<T: std::str::FromStr>(errors: &mut Vec<String>, name: &str, value: Option<String>, default: T) -> T
+fn parse_or<T: std::str::FromStr>(
+    errors: &mut Vec<String>,
+    name: &str,
+    value: Option<String>,
+    default: T,
+) -> T
 where
     T::Err: std::fmt::Display,
 {
@@ -208,10 +256,10 @@ where
 /// restarts without the operator having to invent a secret.
 fn development_key(db: &DatabaseUrl) -> std::io::Result<Vec<u8>> {
     let path = db.sidecar_dir().join(".workshop-dev-secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 64 {
-            return Ok(existing.trim().as_bytes().to_vec());
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 64
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
     }
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);

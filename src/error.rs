@@ -34,7 +34,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("The database is not available right now. Try again in a moment.")]
     Db(#[from] DbError),
-    #[error("Something went wrong on our side. Try again; if it keeps happening, tell your administrator.")]
+    #[error(
+        "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
+    )]
     Internal(#[from] anyhow::Error),
 }
 
@@ -101,7 +103,9 @@ pub async fn render_errors(
     // still attached here (holding a clone of it during routing is not allowed).
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
-    let Some(err) = res.response().error() else { return Ok(res) };
+    let Some(err) = res.response().error() else {
+        return Ok(res);
+    };
     if status.is_server_error() {
         tracing::error!(status = status.as_u16(), error = %error_chain(err), "request failed");
     }
@@ -144,9 +148,16 @@ fn html_error(status: StatusCode, message: &str) -> HttpResponse {
     } else {
         message
     };
-    let page = ErrorPage { business_name: "Workshop", status: status.as_u16(), title, message };
+    let page = ErrorPage {
+        business_name: "Workshop",
+        status: status.as_u16(),
+        title,
+        message,
+    };
     let body = page.render().unwrap_or_else(|_| message.to_owned());
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 fn carry_over_headers(from: &HttpResponse, to: &mut HttpResponse) {
@@ -160,7 +171,9 @@ fn carry_over_headers(from: &HttpResponse, to: &mut HttpResponse) {
 /// `error: cause: cause…`, for the log line of a failure.
 fn error_chain(err: &actix_web::Error) -> String {
     let mut text = err.to_string();
-    let mut source = err.as_error::<AppError>().and_then(|e| std::error::Error::source(e));
+    let mut source = err
+        .as_error::<AppError>()
+        .and_then(|e| std::error::Error::source(e));
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());

@@ -49,8 +49,20 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => cli::migrate(&settings).await,
-        Command::Createsuperuser { email, name, password_stdin } => {
-            cli::create_superuser(&settings, SuperuserArgs { email, name, password_stdin }).await
+        Command::Createsuperuser {
+            email,
+            name,
+            password_stdin,
+        } => {
+            cli::create_superuser(
+                &settings,
+                SuperuserArgs {
+                    email,
+                    name,
+                    password_stdin,
+                },
+            )
+            .await
         }
         Command::Backup { file } => cli::backup(&settings, &file).await,
         Command::Healthcheck => cli::healthcheck(&settings),
@@ -69,7 +81,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     if let Some(url) = app.setup_url() {
         // Printed, not logged: the link is a one-time secret for whoever started the server.
-        println!("\n  No user exists yet. Open this one-time link to create the first superuser:\n\n    {url}\n");
+        println!(
+            "\n  No user exists yet. Open this one-time link to create the first superuser:\n\n    {url}\n"
+        );
     }
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;

@@ -42,11 +42,19 @@ impl Application {
         let address = listener.local_addr()?;
         let mut settings = settings;
         if settings.base_url_is_default {
-            settings.base_url = format!("http://{address}");
+            // 0.0.0.0 (all interfaces, as in a container) is no address to click on.
+            let host = if address.ip().is_unspecified() {
+                "localhost".to_owned()
+            } else {
+                address.ip().to_string()
+            };
+            settings.base_url = format!("http://{host}:{}", address.port());
         }
         let no_users = db.read(users::count_users).await? == 0;
         let setup_token = no_users.then(api_tokens::random_token);
-        let setup_url = setup_token.as_ref().map(|t| format!("{}{}", settings.base_url, pages::paths::setup(t)));
+        let setup_url = setup_token
+            .as_ref()
+            .map(|t| format!("{}{}", settings.base_url, pages::paths::setup(t)));
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings: Arc::new(settings),
@@ -56,7 +64,12 @@ impl Application {
             .shutdown_timeout(30)
             .listen(listener)?
             .run();
-        Ok(Self { port: address.port(), server, setup_url, db })
+        Ok(Self {
+            port: address.port(),
+            server,
+            setup_url,
+            db,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -121,14 +134,17 @@ fn build_app(
 /// Encrypted, signed cookie sessions: nothing to run beside the app, and nothing readable by
 /// the browser or a script.
 fn session_middleware(settings: &Settings) -> SessionMiddleware<CookieSessionStore> {
-    SessionMiddleware::builder(CookieSessionStore::default(), Key::derive_from(&settings.secret_key))
-        .cookie_name("workshop_session".into())
-        .cookie_http_only(true)
-        .cookie_same_site(SameSite::Lax)
-        .cookie_secure(settings.secure_cookies())
-        .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(BrowserSession::default())
-        .build()
+    SessionMiddleware::builder(
+        CookieSessionStore::default(),
+        Key::derive_from(&settings.secret_key),
+    )
+    .cookie_name("workshop_session".into())
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_secure(settings.secure_cookies())
+    .cookie_content_security(CookieContentSecurity::Private)
+    .session_lifecycle(BrowserSession::default())
+    .build()
 }
 
 /// No inline script anywhere, no framing, no MIME sniffing, no referrer to other sites (public
@@ -143,6 +159,13 @@ fn security_headers(https: bool) -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"));
-    if https { headers.add(("Strict-Transport-Security", "max-age=31536000")) } else { headers }
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
+    if https {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
 }

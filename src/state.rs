@@ -17,13 +17,21 @@ impl AppState {
     /// Whether `candidate` is the live setup token (compared in constant time).
     pub fn setup_token_matches(&self, candidate: &str) -> bool {
         use subtle::ConstantTimeEq;
-        let guard = self.setup_token.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        guard.as_deref().is_some_and(|token| bool::from(token.as_bytes().ct_eq(candidate.as_bytes())))
+        let guard = self
+            .setup_token
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        guard
+            .as_deref()
+            .is_some_and(|token| bool::from(token.as_bytes().ct_eq(candidate.as_bytes())))
     }
 
     /// Uses up the setup token.
     pub fn consume_setup_token(&self) {
-        let mut guard = self.setup_token.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .setup_token
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *guard = None;
     }
 }

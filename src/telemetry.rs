@@ -3,18 +3,25 @@
 //! (searches carry names and phone numbers) nor any header with credentials.
 
 use actix_web::Error;
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use tracing::Span;
-use actix_web::HttpMessage;
 use tracing_actix_web::RootSpanBuilder;
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber: human-readable in development, JSON lines in production.
 pub fn init(json: bool) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
-    let _ = if json { builder.json().try_init() } else { builder.compact().try_init() };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.compact().try_init()
+    };
 }
 
 /// Root span with method, path (no query), status and request id.
@@ -45,9 +52,9 @@ impl RootSpanBuilder for PrivacyRootSpan {
         let _entered = span.enter();
         // Client errors are worth an operator's eye; successful requests only when debugging.
         if status.is_client_error() {
-            tracing::info!(status = status.as_u16(), "request refused");
+            tracing::info!("request refused");
         } else {
-            tracing::debug!(status = status.as_u16(), "request served");
+            tracing::debug!("request served");
         }
     }
 }

@@ -93,6 +93,10 @@
       var parent = el.parentNode;
       if (parent) {
         parent.removeChild(el);
+        // The last flash gone: drop the (now empty) container's spacing too.
+        if (parent.classList && parent.classList.contains('flashes') && !parent.querySelector('.flash')) {
+          parent.hidden = true;
+        }
       }
       if (hadFocus) {
         var main = doc.getElementById('main');
@@ -391,7 +395,8 @@
   });
 
   doc.addEventListener('keydown', function (event) {
-    if (!navIsOpen()) {
+    // A modal dialog (the idle warning) on top handles its own keys.
+    if (!navIsOpen() || doc.querySelector('dialog[open]')) {
       return;
     }
     if (event.key === 'Escape' || event.key === 'Esc') {

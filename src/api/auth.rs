@@ -27,7 +27,11 @@ fn required(fields: &[(&str, &Option<String>)]) -> Result<(), AppError> {
             errors.insert((*name).to_owned(), vec!["This field is required.".into()]);
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 fn detail(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
@@ -35,16 +39,32 @@ fn detail(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
 }
 
 /// `{email, password}` → `{access, refresh}`.
-pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Json<LoginBody>) -> Result<HttpResponse, AppError> {
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, AppError> {
     required(&[("email", &body.email), ("password", &body.password)])?;
     let LoginBody { email, password } = body.into_inner();
     let ip = crate::web::client_ip(&req, state.settings.trust_proxy);
     let limit = state.settings.login_attempts_per_minute;
-    let user = check_credentials(&state.db, ip, &email.unwrap_or_default(), password.unwrap_or_default(), limit).await;
+    let user = check_credentials(
+        &state.db,
+        ip,
+        &email.unwrap_or_default(),
+        password.unwrap_or_default(),
+        limit,
+    )
+    .await;
     match user {
         Ok(id) => Ok(HttpResponse::Ok().json(api_tokens::issue_pair(&state.db, id).await?)),
-        Err(e @ SignInError::InvalidCredentials) => Ok(detail(actix_web::http::StatusCode::UNAUTHORIZED, &e.to_string())),
-        Err(SignInError::Throttled) => Err(AppError::TooManyRequests(SignInError::Throttled.to_string())),
+        Err(e @ SignInError::InvalidCredentials) => Ok(detail(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            &e.to_string(),
+        )),
+        Err(SignInError::Throttled) => Err(AppError::TooManyRequests(
+            SignInError::Throttled.to_string(),
+        )),
         Err(SignInError::Db(e)) => Err(e.into()),
         Err(SignInError::Internal) => Err(anyhow::anyhow!("password check task failed").into()),
     }
@@ -52,7 +72,10 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Json
 
 /// `{refresh}` → a new pair; the old refresh token stops working, and using it again revokes
 /// every token of its family.
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshBody>) -> Result<HttpResponse, AppError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshBody>,
+) -> Result<HttpResponse, AppError> {
     required(&[("refresh", &body.refresh)])?;
     match api_tokens::refresh_pair(&state.db, body.into_inner().refresh.unwrap_or_default()).await {
         Ok(pair) => Ok(HttpResponse::Ok().json(pair)),
@@ -60,14 +83,20 @@ pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshBody>) -
             if matches!(e, RefreshError::Reused) {
                 tracing::warn!("a revoked refresh token was reused; its token family was revoked");
             }
-            Ok(detail(actix_web::http::StatusCode::UNAUTHORIZED, &e.to_string()))
+            Ok(detail(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                &e.to_string(),
+            ))
         }
         Err(RefreshError::Db(e)) => Err(e.into()),
     }
 }
 
 /// `{refresh}` → revokes its family; `{}` back.
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshBody>) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshBody>,
+) -> Result<HttpResponse, AppError> {
     required(&[("refresh", &body.refresh)])?;
     api_tokens::revoke_by_refresh(&state.db, body.into_inner().refresh.unwrap_or_default()).await?;
     Ok(HttpResponse::Ok().json(json!({})))

@@ -10,9 +10,13 @@ use crate::error::AppError;
 
 /// Registers every API route and makes malformed JSON a 400 with a readable detail.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|err, _| {
-        AppError::BadRequest(format!("Malformed JSON body: {err}")).into()
-    }))
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(1 << 20)
+            .error_handler(|err, _| {
+                AppError::BadRequest(format!("Malformed JSON body: {err}")).into()
+            }),
+    )
     .route("/health/", web::get().to(health::health))
     .route("/auth/login/", web::post().to(auth::login))
     .route("/auth/refresh/", web::post().to(auth::refresh))

@@ -46,37 +46,57 @@ pub fn hash_token(token: &str) -> String {
 
 /// Issues a new pair in a new family.
 pub async fn issue_pair(db: &Db, user: UserId) -> Result<TokenPair, DbError> {
-    db.write(move |c| insert_pair(c, user, &random_token())).await
+    db.write(move |c| insert_pair(c, user, &random_token()))
+        .await
 }
 
-fn insert_pair(conn: &mut crate::db::AnyConnection, user: UserId, family: &str) -> Result<TokenPair, DbError> {
-    let pair = TokenPair { access: random_token(), refresh: random_token() };
+fn insert_pair(
+    conn: &mut crate::db::AnyConnection,
+    user: UserId,
+    family: &str,
+) -> Result<TokenPair, DbError> {
+    let pair = TokenPair {
+        access: random_token(),
+        refresh: random_token(),
+    };
     let at = now();
-    tokens::insert_token(conn, user, family, TokenKind::Access, &hash_token(&pair.access), at + Duration::minutes(ACCESS_LIFETIME_MINUTES))?;
-    tokens::insert_token(conn, user, family, TokenKind::Refresh, &hash_token(&pair.refresh), at + Duration::hours(REFRESH_LIFETIME_HOURS))?;
+    tokens::insert_token(
+        conn,
+        user,
+        family,
+        TokenKind::Access,
+        &hash_token(&pair.access),
+        at + Duration::minutes(ACCESS_LIFETIME_MINUTES),
+    )?;
+    tokens::insert_token(
+        conn,
+        user,
+        family,
+        TokenKind::Refresh,
+        &hash_token(&pair.refresh),
+        at + Duration::hours(REFRESH_LIFETIME_HOURS),
+    )?;
     Ok(pair)
 }
 
 /// Exchanges a refresh token for a new pair in the same family, revoking the old one.
 pub async fn refresh_pair(db: &Db, refresh: String) -> Result<TokenPair, RefreshError> {
     let hash = hash_token(&refresh);
-    let outcome = db
-        .write(move |c| {
-            let Some(stored) = tokens::find_refresh_for_update(c, &hash)? else {
-                return Ok(Err(RefreshError::Invalid));
-            };
-            if stored.revoked_at.is_some() {
-                tokens::revoke_family(c, &stored.family)?;
-                return Ok(Err(RefreshError::Reused));
-            }
-            if stored.expires_at <= now() {
-                return Ok(Err(RefreshError::Invalid));
-            }
-            tokens::revoke_token(c, stored.id)?;
-            insert_pair(c, UserId(stored.user_id), &stored.family).map(Ok)
-        })
-        .await?;
-    outcome
+    db.write(move |c| {
+        let Some(stored) = tokens::find_refresh_for_update(c, &hash)? else {
+            return Ok(Err(RefreshError::Invalid));
+        };
+        if stored.revoked_at.is_some() {
+            tokens::revoke_family(c, &stored.family)?;
+            return Ok(Err(RefreshError::Reused));
+        }
+        if stored.expires_at <= now() {
+            return Ok(Err(RefreshError::Invalid));
+        }
+        tokens::revoke_token(c, stored.id)?;
+        insert_pair(c, UserId(stored.user_id), &stored.family).map(Ok)
+    })
+    .await?
 }
 
 /// Revokes the family of a refresh token (API sign-out). Unknown tokens are ignored.
@@ -94,5 +114,6 @@ pub async fn revoke_by_refresh(db: &Db, refresh: String) -> Result<(), DbError> 
 /// The user behind an access token, if it is live.
 pub async fn user_of_access_token(db: &Db, token: &str) -> Result<Option<UserId>, DbError> {
     let hash = hash_token(token);
-    db.read(move |c| tokens::user_of_access_token(c, &hash)).await
+    db.read(move |c| tokens::user_of_access_token(c, &hash))
+        .await
 }

@@ -6,12 +6,12 @@
 //! and the JSON token endpoints use no cookie, so those are exempt. The sign-in form is not.
 
 use actix_session::{Session, SessionExt};
+use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
-use actix_web::HttpMessage;
 use actix_web::web::Bytes;
 use subtle::ConstantTimeEq;
 
@@ -69,18 +69,28 @@ pub async fn verify(
         },
     };
     let valid = match (expected, provided) {
-        (Some(expected), Some(provided)) => bool::from(expected.as_bytes().ct_eq(provided.as_bytes())),
+        (Some(expected), Some(provided)) => {
+            bool::from(expected.as_bytes().ct_eq(provided.as_bytes()))
+        }
         _ => false,
     };
     if !valid {
-        tracing::info!(path = req.path(), "request refused: missing or wrong CSRF token");
-        return Ok(req.error_response(AppError::CsrfRejected).map_into_right_body());
+        tracing::info!(
+            path = req.path(),
+            "request refused: missing or wrong CSRF token"
+        );
+        return Ok(req
+            .error_response(AppError::CsrfRejected)
+            .map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
 }
 
 fn header_token(req: &ServiceRequest) -> Option<String> {
-    req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    req.headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// Reads an urlencoded body for the token field and puts the body back for the handler.
@@ -96,9 +106,16 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, AppError
     let body = read_body(req).await?;
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
         .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == FORM_FIELD).map(|(_, v)| v));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == FORM_FIELD)
+                .map(|(_, v)| v)
+        });
     let replay: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, PayloadError>>>> =
-        Box::pin(futures_util::stream::once(async move { Ok::<_, PayloadError>(body) }));
+        Box::pin(futures_util::stream::once(async move {
+            Ok::<_, PayloadError>(body)
+        }));
     req.set_payload(Payload::from(replay));
     Ok(token)
 }
@@ -108,7 +125,8 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
             return Err(AppError::BadRequest("The form is too large.".into()));
         }

@@ -47,7 +47,12 @@ impl FromRequest for CurrentUser {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(req.extensions().get::<CurrentUser>().cloned().ok_or(AppError::Unauthenticated))
+        std::future::ready(
+            req.extensions()
+                .get::<CurrentUser>()
+                .cloned()
+                .ok_or(AppError::Unauthenticated),
+        )
     }
 }
 
@@ -65,7 +70,13 @@ fn parse_identity(raw: &str) -> Option<(UserId, i32)> {
 /// public document links.
 pub fn is_public(path: &str) -> bool {
     const PREFIXES: &[&str] = &["/static/", "/setup/", "/auth/", "/p/"];
-    const EXACT: &[&str] = &[paths::LOGIN, paths::LOGOUT, paths::HEALTH, "/favicon.ico", paths::KEEPALIVE];
+    const EXACT: &[&str] = &[
+        paths::LOGIN,
+        paths::LOGOUT,
+        paths::HEALTH,
+        "/favicon.ico",
+        paths::KEEPALIVE,
+    ];
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
@@ -108,18 +119,29 @@ async fn user_from_token(state: &AppState, token: &str) -> Result<Option<Current
         return Ok(None);
     };
     let user = state.db.read(move |c| users::find_active(c, id)).await?;
-    Ok(user.map(|user| CurrentUser { user, via: AuthVia::Token }))
+    Ok(user.map(|user| CurrentUser {
+        user,
+        via: AuthVia::Token,
+    }))
 }
 
-async fn user_from_session(state: &AppState, req: &ServiceRequest) -> Result<Option<CurrentUser>, AppError> {
-    let Ok(identity) = req.get_identity() else { return Ok(None) };
+async fn user_from_session(
+    state: &AppState,
+    req: &ServiceRequest,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Ok(identity) = req.get_identity() else {
+        return Ok(None);
+    };
     let Some((id, version)) = identity.id().ok().as_deref().and_then(parse_identity) else {
         identity.logout();
         return Ok(None);
     };
     let user = state.db.read(move |c| users::find_active(c, id)).await?;
     match user {
-        Some(user) if user.session_version == version => Ok(Some(CurrentUser { user, via: AuthVia::Session })),
+        Some(user) if user.session_version == version => Ok(Some(CurrentUser {
+            user,
+            via: AuthVia::Session,
+        })),
         _ => {
             // Deactivated, deleted or signed out everywhere: this cookie is dead.
             end_session(identity, req);
@@ -136,14 +158,24 @@ fn end_session(identity: Identity, req: &ServiceRequest) {
 fn refuse_anonymous<B>(req: ServiceRequest) -> ServiceResponse<EitherBody<B>> {
     let path = req.path();
     let response = if path.starts_with("/api/") {
-        return req.error_response(AppError::Unauthenticated).map_into_right_body();
+        return req
+            .error_response(AppError::Unauthenticated)
+            .map_into_right_body();
     } else {
-        let target = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
         let login = paths::login_with_next(target);
         if req.headers().contains_key("HX-Request") {
-            HttpResponse::Unauthorized().insert_header(("HX-Redirect", login)).finish()
+            HttpResponse::Unauthorized()
+                .insert_header(("HX-Redirect", login))
+                .finish()
         } else {
-            HttpResponse::SeeOther().insert_header((header::LOCATION, login)).finish()
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, login))
+                .finish()
         }
     };
     req.into_response(response).map_into_right_body()

@@ -6,16 +6,21 @@ use std::sync::LazyLock;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 /// A hash of a random password, verified against when the email is unknown.
-static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| hash_password("no such user, no such password").ok());
+static DUMMY_HASH: LazyLock<Option<String>> =
+    LazyLock::new(|| hash_password("no such user, no such password").ok());
 
 /// Hashes a password with argon2id and a random salt, in PHC string form.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
-    Ok(Argon2::default().hash_password(password.as_bytes())?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes())?
+        .to_string())
 }
 
 /// Whether `password` matches the stored hash; a malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
 }
 
 /// Spends the time of one verification without a user, so a wrong email cannot be told apart

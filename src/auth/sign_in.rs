@@ -32,7 +32,9 @@ pub async fn check_credentials(
 ) -> Result<UserId, SignInError> {
     let ip_for_count = ip.clone();
     let failures = db
-        .read(move |c| login_attempts::failures_since(c, &ip_for_count, now() - Duration::minutes(1)))
+        .read(move |c| {
+            login_attempts::failures_since(c, &ip_for_count, now() - Duration::minutes(1))
+        })
         .await?;
     if failures >= i64::from(attempts_per_minute) {
         return Err(SignInError::Throttled);
@@ -45,7 +47,8 @@ pub async fn check_credentials(
         .await
         .map_err(|_| SignInError::Internal)?;
     let succeeded = verified.is_some();
-    db.write(move |c| login_attempts::record_attempt(c, &ip, succeeded)).await?;
+    db.write(move |c| login_attempts::record_attempt(c, &ip, succeeded))
+        .await?;
     verified.ok_or(SignInError::InvalidCredentials)
 }
 

@@ -55,7 +55,8 @@ impl r2d2::ManageConnection for AnyConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
@@ -80,4 +81,3 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
         Ok(())
     }
 }
-

@@ -8,7 +8,11 @@ use super::schema::login_attempts;
 use super::{AnyConnection, DbError, now};
 
 /// Failed attempts from `ip` since `since`.
-pub fn failures_since(conn: &mut AnyConnection, ip: &str, since: NaiveDateTime) -> Result<i64, DbError> {
+pub fn failures_since(
+    conn: &mut AnyConnection,
+    ip: &str,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
     Ok(login_attempts::table
         .filter(login_attempts::ip.eq(ip))
         .filter(login_attempts::succeeded.eq(false))

@@ -3,8 +3,8 @@
 use diesel::migration::MigrationSource;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::connection::AnyConnection;
 use super::DbError;
+use super::connection::AnyConnection;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -39,12 +39,17 @@ pub fn embedded_names() -> Result<(Vec<String>, Vec<String>), DbError> {
         };
         migrations.map_err(|e| DbError::Migration(e.to_string()))
     };
-    Ok((list(&SQLITE_MIGRATIONS, true)?, list(&POSTGRES_MIGRATIONS, false)?))
+    Ok((
+        list(&SQLITE_MIGRATIONS, true)?,
+        list(&POSTGRES_MIGRATIONS, false)?,
+    ))
 }
 
 /// Diesel reports versions (`20261124000001`); people read names (`2026-11-24-000001_accounts`).
 fn names(versions: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
-    let known = embedded_names().map(|(sqlite, _)| sqlite).unwrap_or_default();
+    let known = embedded_names()
+        .map(|(sqlite, _)| sqlite)
+        .unwrap_or_default();
     versions
         .into_iter()
         .map(|v| {

@@ -11,9 +11,9 @@ pub mod users;
 
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2;
-use diesel::Connection;
 
 pub use connection::{AnyConnection, Backend};
 
@@ -66,7 +66,11 @@ impl Db {
             DatabaseUrl::Sqlite(path) if !path.starts_with(':') => Some(path.into()),
             _ => None,
         };
-        Ok(Self { pool, backend, sqlite_file })
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_file,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -76,10 +80,11 @@ impl Db {
     /// Whether the database answers a query (and, for SQLite, its file is still there).
     pub async fn ping(&self) -> Result<(), DbError> {
         use diesel::connection::SimpleConnection;
-        if let Some(file) = &self.sqlite_file {
-            if !file.exists() {
-                return Err(DbError::Connect(format!("database file {} is missing", file.display())));
-            }
+        if let Some(file) = &self.sqlite_file
+            && !file.exists()
+        {
+            let missing = format!("database file {} is missing", file.display());
+            return Err(DbError::Connect(missing));
         }
         self.read(|c| Ok(c.batch_execute("SELECT 1")?)).await
     }
@@ -111,7 +116,9 @@ impl Db {
     }
 
     /// Blocking access for the command line, where no runtime is needed.
-    pub fn blocking(&self) -> Result<r2d2::PooledConnection<connection::AnyConnectionManager>, DbError> {
+    pub fn blocking(
+        &self,
+    ) -> Result<r2d2::PooledConnection<connection::AnyConnectionManager>, DbError> {
         Ok(self.pool.get()?)
     }
 }
@@ -152,5 +159,6 @@ fn conn_err(e: diesel::ConnectionError) -> DbError {
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{DurationRound, TimeDelta};
     let now = chrono::Utc::now().naive_utc();
-    now.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(now)
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
 }

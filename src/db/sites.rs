@@ -13,5 +13,8 @@ pub fn list_site_choices(conn: &mut AnyConnection) -> Result<Vec<(SiteId, String
         .order(sites::name.asc())
         .select((sites::id, sites::name))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, name)| (SiteId(id), name)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (SiteId(id), name))
+        .collect())
 }

@@ -58,7 +58,10 @@ pub fn insert_token(
 }
 
 /// The user of a live access token whose account is still active.
-pub fn user_of_access_token(conn: &mut AnyConnection, hash: &str) -> Result<Option<UserId>, DbError> {
+pub fn user_of_access_token(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> Result<Option<UserId>, DbError> {
     let user = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash))
@@ -74,7 +77,10 @@ pub fn user_of_access_token(conn: &mut AnyConnection, hash: &str) -> Result<Opti
 
 /// Finds a refresh token by hash (revoked or not) and locks it on PostgreSQL, so two refreshes
 /// racing on one token cannot both succeed.
-pub fn find_refresh_for_update(conn: &mut AnyConnection, hash: &str) -> Result<Option<StoredToken>, DbError> {
+pub fn find_refresh_for_update(
+    conn: &mut AnyConnection,
+    hash: &str,
+) -> Result<Option<StoredToken>, DbError> {
     let found = match conn {
         AnyConnection::Postgresql(pg) => api_tokens::table
             .filter(api_tokens::token_hash.eq(hash))
@@ -96,7 +102,9 @@ pub fn find_refresh_for_update(conn: &mut AnyConnection, hash: &str) -> Result<O
 
 /// Revokes one token.
 pub fn revoke_token(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> {
-    diesel::update(api_tokens::table.find(id)).set(api_tokens::revoked_at.eq(now())).execute(conn)?;
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::revoked_at.eq(now()))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -72,8 +72,18 @@ pub fn find_active(conn: &mut AnyConnection, id: UserId) -> Result<Option<AuthUs
 
 fn to_auth_user(user: UserRow, site_name: Option<String>) -> Option<AuthUser> {
     let role = Role::parse(&user.role)?;
-    let site = user.site_id.zip(site_name).map(|(id, name)| (SiteId(id), name));
-    Some(AuthUser { id: UserId(user.id), email: user.email, name: user.name, role, site, session_version: user.session_version })
+    let site = user
+        .site_id
+        .zip(site_name)
+        .map(|(id, name)| (SiteId(id), name));
+    Some(AuthUser {
+        id: UserId(user.id),
+        email: user.email,
+        name: user.name,
+        role,
+        site,
+        session_version: user.session_version,
+    })
 }
 
 /// Inserts a user and returns the new id.
@@ -98,7 +108,9 @@ pub fn insert_user(conn: &mut AnyConnection, new: &NewUser<'_>) -> Result<UserId
 
 /// Notes a successful sign-in.
 pub fn record_sign_in(conn: &mut AnyConnection, id: UserId) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.0)).set(users::last_login_at.eq(now())).execute(conn)?;
+    diesel::update(users::table.find(id.0))
+        .set(users::last_login_at.eq(now()))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -123,5 +135,9 @@ pub fn end_all_sessions(conn: &mut AnyConnection, id: UserId) -> Result<i32, DbE
 
 /// Looks up a user's password hash for a re-authentication check.
 pub fn password_hash_of(conn: &mut AnyConnection, id: UserId) -> Result<Option<String>, DbError> {
-    Ok(users::table.find(id.0).select(users::password_hash).first(conn).optional()?)
+    Ok(users::table
+        .find(id.0)
+        .select(users::password_hash)
+        .first(conn)
+        .optional()?)
 }

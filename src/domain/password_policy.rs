@@ -7,9 +7,25 @@ pub const MIN_LENGTH: usize = 10;
 pub const MAX_LENGTH: usize = 256;
 
 const COMMON: &[&str] = &[
-    "password", "password1", "password12", "password123", "1234567890", "12345678910", "qwertyuiop",
-    "iloveyou12", "letmein123", "welcome123", "admin12345", "administrator", "changeme12",
-    "workshop123", "abcdefghij", "0987654321", "1q2w3e4r5t", "qwerty1234", "passw0rd12",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "admin12345",
+    "administrator",
+    "changeme12",
+    "workshop123",
+    "abcdefghij",
+    "0987654321",
+    "1q2w3e4r5t",
+    "qwerty1234",
+    "passw0rd12",
 ];
 
 /// Checks a new password, returning the message to show next to the field.
@@ -43,13 +59,25 @@ mod tests {
 
     #[test]
     fn short_common_repetitive_and_personal_passwords_are_refused() {
-        for bad in ["short", "password123", "aaaaaaaaaaaa", "ababababab12", "my-adaline-pw"] {
-            assert!(check_new_password(bad, "adaline@example.com", "Ada").is_err(), "{bad}");
+        for bad in [
+            "short",
+            "password123",
+            "aaaaaaaaaaaa",
+            "ababababab12",
+            "my-adaline-pw",
+        ] {
+            assert!(
+                check_new_password(bad, "adaline@example.com", "Ada").is_err(),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn a_long_unremarkable_password_is_accepted() {
-        assert_eq!(check_new_password("green tractor 42", "ada@example.com", "Ada Lovelace"), Ok(()));
+        assert_eq!(
+            check_new_password("green tractor 42", "ada@example.com", "Ada Lovelace"),
+            Ok(())
+        );
     }
 }

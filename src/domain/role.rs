@@ -14,7 +14,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Superuser, Role::Hq, Role::Manager, Role::Advisor, Role::Mechanic];
+    pub const ALL: [Role; 5] = [
+        Role::Superuser,
+        Role::Hq,
+        Role::Manager,
+        Role::Advisor,
+        Role::Mechanic,
+    ];
 
     /// Parses the value stored in `users.role`.
     pub fn parse(raw: &str) -> Option<Self> {
@@ -67,7 +73,10 @@ mod tests {
 
     #[test]
     fn only_superuser_and_hq_see_every_site() {
-        let all: Vec<_> = Role::ALL.into_iter().filter(|r| r.sees_all_sites()).collect();
+        let all: Vec<_> = Role::ALL
+            .into_iter()
+            .filter(|r| r.sees_all_sites())
+            .collect();
         assert_eq!(all, [Role::Superuser, Role::Hq]);
     }
 }

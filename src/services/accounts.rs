@@ -36,38 +36,53 @@ impl From<DbError> for SuperuserError {
 
 /// Validates and creates a superuser. With `only_if_first`, refuses when any user exists (the
 /// check runs inside the write transaction, so two setup forms racing create one user).
-pub async fn create_superuser(db: &Db, new: NewSuperuser, only_if_first: bool) -> Result<AuthUser, SuperuserError> {
+pub async fn create_superuser(
+    db: &Db,
+    new: NewSuperuser,
+    only_if_first: bool,
+) -> Result<AuthUser, SuperuserError> {
     let email = validate(&new)?;
     let hash = hash_password_blocking(new.password).await?;
     let name = new.name.trim().to_owned();
-    let outcome = db
-        .read(move |conn| {
-            write_transaction(conn, |c| {
-                if only_if_first && users::count_users(c)? > 0 {
-                    return Ok(Err(SuperuserError::AlreadySetUp));
-                }
-                if users::find_by_email(c, &email)?.is_some() {
-                    return Ok(Err(taken()));
-                }
-                let new = NewUser { email: &email, name: &name, password_hash: &hash, role: Role::Superuser, site_id: None };
-                let id = users::insert_user(c, &new)?;
-                Ok(users::find_active(c, id)?.ok_or_else(|| SuperuserError::Failed(anyhow::anyhow!("new user vanished"))))
-            })
+    db.read(move |conn| {
+        write_transaction(conn, |c| {
+            if only_if_first && users::count_users(c)? > 0 {
+                return Ok(Err(SuperuserError::AlreadySetUp));
+            }
+            if users::find_by_email(c, &email)?.is_some() {
+                return Ok(Err(taken()));
+            }
+            let new = NewUser {
+                email: &email,
+                name: &name,
+                password_hash: &hash,
+                role: Role::Superuser,
+                site_id: None,
+            };
+            let id = users::insert_user(c, &new)?;
+            Ok(users::find_active(c, id)?
+                .ok_or_else(|| SuperuserError::Failed(anyhow::anyhow!("new user vanished"))))
         })
-        .await?;
-    outcome
+    })
+    .await?
 }
 
 fn taken() -> SuperuserError {
     let mut errors = FieldErrors::new();
-    errors.insert("email".into(), vec!["A user with this email already exists.".into()]);
+    errors.insert(
+        "email".into(),
+        vec!["A user with this email already exists.".into()],
+    );
     SuperuserError::Invalid(errors)
 }
 
 fn validate(new: &NewSuperuser) -> Result<Email, SuperuserError> {
     let mut errors = FieldErrors::new();
-    let mut add = |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
-    let email = Email::parse(&new.email).map_err(|m| add("email", m.to_owned())).ok();
+    let mut add =
+        |field: &str, message: String| errors.entry(field.to_owned()).or_default().push(message);
+    let email = Email::parse(&new.email)
+        .map_err(|m| add("email", m.to_owned()))
+        .ok();
     let name = new.name.trim();
     if name.is_empty() {
         add("name", "Enter your name.".into());
@@ -77,7 +92,11 @@ fn validate(new: &NewSuperuser) -> Result<Email, SuperuserError> {
     if let Err(message) = check_new_password(&new.password, &new.email, name) {
         add("password", message);
     }
-    if new.password_confirm.as_ref().is_some_and(|c| c != &new.password) {
+    if new
+        .password_confirm
+        .as_ref()
+        .is_some_and(|c| c != &new.password)
+    {
         add("password_confirm", "The two passwords do not match.".into());
     }
     match email {

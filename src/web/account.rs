@@ -28,7 +28,10 @@ struct AccountPage {
 
 impl AccountPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field).and_then(|m| m.first()).map(String::as_str)
+        self.errors
+            .get(field)
+            .and_then(|m| m.first())
+            .map(String::as_str)
     }
 }
 
@@ -53,13 +56,23 @@ async fn account_page(
         shell,
         email: user.user.email.clone(),
         role: user.user.role.label(),
-        site: user.user.site.as_ref().map(|(_, n)| n.clone()).unwrap_or_else(|| "All sites".into()),
+        site: user
+            .user
+            .site
+            .as_ref()
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "All sites".into()),
         errors,
     })
 }
 
 /// `GET /account`
-pub async fn show(req: HttpRequest, state: web::Data<AppState>, session: Session, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     page(&account_page(&req, &state, &session, &user, FieldErrors::new()).await?)
 }
 
@@ -74,38 +87,68 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let id = user.id();
-    let stored = state.db.read(move |c| users::password_hash_of(c, id)).await?.ok_or(AppError::Unauthenticated)?;
+    let stored = state
+        .db
+        .read(move |c| users::password_hash_of(c, id))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let current = form.current_password.clone();
     let current_ok = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let mut errors = FieldErrors::new();
     if !current_ok {
-        errors.insert("current_password".into(), vec!["This is not your current password.".into()]);
+        errors.insert(
+            "current_password".into(),
+            vec!["This is not your current password.".into()],
+        );
     }
-    if let Err(message) = check_new_password(&form.new_password, &user.user.email, &user.user.name) {
+    if let Err(message) = check_new_password(&form.new_password, &user.user.email, &user.user.name)
+    {
         errors.insert("new_password".into(), vec![message]);
     }
     if form.new_password != form.new_password_confirm {
-        errors.insert("new_password_confirm".into(), vec!["The two passwords do not match.".into()]);
+        errors.insert(
+            "new_password_confirm".into(),
+            vec!["The two passwords do not match.".into()],
+        );
     }
     if !errors.is_empty() {
         let page = account_page(&req, &state, &session, &user, errors).await?;
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = hash_password_blocking(form.new_password).await?;
-    state.db.write(move |c| users::set_password_hash(c, id, &hash)).await?;
-    let fresh = state.db.read(move |c| users::find_active(c, id)).await?.ok_or(AppError::Unauthenticated)?;
+    state
+        .db
+        .write(move |c| users::set_password_hash(c, id, &hash))
+        .await?;
+    let fresh = state
+        .db
+        .read(move |c| users::find_active(c, id))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     super::sign_in::start_session(&req, &session, &fresh)?;
     tracing::info!(user_id = id.0, "password changed; other sessions ended");
-    flash::push(&session, "success", "Password changed. You were signed out on every other device.");
+    flash::push(
+        &session,
+        "success",
+        "Password changed. You were signed out on every other device.",
+    );
     Ok(see_other(paths::ACCOUNT))
 }
 
 /// `POST /account/sign-out-everywhere`
-pub async fn sign_out_everywhere(state: web::Data<AppState>, identity: Option<Identity>, session: Session, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn sign_out_everywhere(
+    state: web::Data<AppState>,
+    identity: Option<Identity>,
+    session: Session,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let id = user.id();
-    state.db.write(move |c| users::end_all_sessions(c, id)).await?;
+    state
+        .db
+        .write(move |c| users::end_all_sessions(c, id))
+        .await?;
     if let Some(identity) = identity {
         identity.logout();
     }

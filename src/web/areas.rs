@@ -21,7 +21,11 @@ struct ComingSoonPage {
 /// Registers a page for every area except home.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     for area in AREAS.iter().filter(|a| a.path != "/") {
-        cfg.route(area.path, web::get().to(move |req, state, session, user| area_page(req, state, session, user, area)));
+        cfg.route(
+            area.path,
+            web::get()
+                .to(move |req, state, session, user| area_page(req, state, session, user, area)),
+        );
     }
 }
 

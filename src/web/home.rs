@@ -27,12 +27,36 @@ struct HomePage {
 }
 
 const ACTIONS: &[(&str, &str, &str)] = &[
-    ("service-requests", "New service request", "Book a vehicle in and track the job to the invoice."),
-    ("sales", "New sale", "Sell parts over the counter: scan, pay, print."),
-    ("my-jobs", "My jobs", "See what is assigned to you and start the next job."),
-    ("dashboard", "Dashboard", "Today's revenue, jobs by status and stock alerts."),
-    ("customers", "Customers", "Find a customer by name, phone or plate."),
-    ("inventory", "Inventory", "Check stock, receive deliveries, count shelves."),
+    (
+        "service-requests",
+        "New service request",
+        "Book a vehicle in and track the job to the invoice.",
+    ),
+    (
+        "sales",
+        "New sale",
+        "Sell parts over the counter: scan, pay, print.",
+    ),
+    (
+        "my-jobs",
+        "My jobs",
+        "See what is assigned to you and start the next job.",
+    ),
+    (
+        "dashboard",
+        "Dashboard",
+        "Today's revenue, jobs by status and stock alerts.",
+    ),
+    (
+        "customers",
+        "Customers",
+        "Find a customer by name, phone or plate.",
+    ),
+    (
+        "inventory",
+        "Inventory",
+        "Check stock, receive deliveries, count shelves.",
+    ),
     ("sites", "Sites", "Add and edit your workshop locations."),
     ("staff", "Staff", "Invite colleagues and give them a role."),
 ];
@@ -49,10 +73,33 @@ pub async fn home(
         .iter()
         .filter_map(|(key, title, text)| {
             let area = area(key)?;
-            area.allows(role).then_some(QuickAction { title, text, href: area.path, icon: area.icon })
+            area.allows(role).then_some(QuickAction {
+                title,
+                text,
+                href: area.path,
+                icon: area.icon,
+            })
         })
         .collect();
-    let shell = Shell::build(&req, &session, &state, &user, "Home", vec![Crumb::here("Home")]).await?;
-    let first_name = user.user.name.split_whitespace().next().unwrap_or_default().to_owned();
-    page(&HomePage { shell, first_name, actions })
+    let shell = Shell::build(
+        &req,
+        &session,
+        &state,
+        &user,
+        "Home",
+        vec![Crumb::here("Home")],
+    )
+    .await?;
+    let first_name = user
+        .user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    page(&HomePage {
+        shell,
+        first_name,
+        actions,
+    })
 }

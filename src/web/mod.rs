@@ -21,11 +21,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(paths::LOGIN, web::post().to(sign_in::sign_in))
         .route(paths::LOGOUT, web::post().to(sign_in::sign_out))
         .route("/setup/{token}", web::get().to(setup::setup_page))
-        .route("/setup/{token}", web::post().to(setup::create_first_superuser))
+        .route(
+            "/setup/{token}",
+            web::post().to(setup::create_first_superuser),
+        )
         .route(paths::ACCOUNT, web::get().to(account::show))
-        .route(paths::ACCOUNT_PASSWORD, web::post().to(account::change_password))
-        .route(paths::ACCOUNT_SIGN_OUT_EVERYWHERE, web::post().to(account::sign_out_everywhere))
-        .route(paths::SITE_SWITCH, web::post().to(session_routes::switch_site))
+        .route(
+            paths::ACCOUNT_PASSWORD,
+            web::post().to(account::change_password),
+        )
+        .route(
+            paths::ACCOUNT_SIGN_OUT_EVERYWHERE,
+            web::post().to(account::sign_out_everywhere),
+        )
+        .route(
+            paths::SITE_SWITCH,
+            web::post().to(session_routes::switch_site),
+        )
         .route(paths::KEEPALIVE, web::get().to(session_routes::keepalive))
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon));
@@ -36,10 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// the proxy's `X-Forwarded-For` is believed; otherwise only the socket's peer address, since
 /// a client can write any header it likes.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
-        }
+    if trust_proxy && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return ip.to_owned();
     }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }

@@ -16,7 +16,10 @@ pub fn login_with_next(next: &str) -> String {
     if next == HOME || next.is_empty() {
         LOGIN.to_owned()
     } else {
-        format!("{LOGIN}?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+        format!(
+            "{LOGIN}?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
     }
 }
 
@@ -48,8 +51,17 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_local_path(Some("/customers?page=2")), "/customers?page=2");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "/login?next=/x", "javascript:alert(1)"] {
+        assert_eq!(
+            safe_local_path(Some("/customers?page=2")),
+            "/customers?page=2"
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/login?next=/x",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(safe_local_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_local_path(None), "/");
@@ -57,7 +69,10 @@ mod tests {
 
     #[test]
     fn the_return_path_is_encoded_in_the_login_link() {
-        assert_eq!(login_with_next("/customers?q=a b"), "/login?next=%2Fcustomers%3Fq%3Da+b");
+        assert_eq!(
+            login_with_next("/customers?q=a b"),
+            "/login?next=%2Fcustomers%3Fq%3Da+b"
+        );
         assert_eq!(login_with_next("/"), "/login");
     }
 }

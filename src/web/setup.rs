@@ -27,7 +27,10 @@ struct SetupPage {
 
 impl SetupPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field).and_then(|m| m.first()).map(String::as_str)
+        self.errors
+            .get(field)
+            .and_then(|m| m.first())
+            .map(String::as_str)
     }
 }
 
@@ -81,18 +84,28 @@ pub async fn create_first_superuser(
         Ok(user) => {
             state.consume_setup_token();
             super::sign_in::start_session(&req, &session, &user)?;
-            tracing::info!(user_id = user.id.0, "first superuser created through the setup link");
-            flash::push(&session, "success", "Your account is ready. Start by adding your first site.");
+            tracing::info!(
+                user_id = user.id.0,
+                "first superuser created through the setup link"
+            );
+            flash::push(
+                &session,
+                "success",
+                "Your account is ready. Start by adding your first site.",
+            );
             Ok(see_other(paths::HOME))
         }
-        Err(SuperuserError::Invalid(errors)) => render(StatusCode::UNPROCESSABLE_ENTITY, &SetupPage {
-            business_name: state.settings.business_name.clone(),
-            csrf: csrf::token(&session),
-            action: paths::setup(&token),
-            email: form.email,
-            full_name: form.name,
-            errors,
-        }),
+        Err(SuperuserError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                business_name: state.settings.business_name.clone(),
+                csrf: csrf::token(&session),
+                action: paths::setup(&token),
+                email: form.email,
+                full_name: form.name,
+                errors,
+            },
+        ),
         Err(SuperuserError::AlreadySetUp) => {
             state.consume_setup_token();
             Err(AppError::NotFound)

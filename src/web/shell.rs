@@ -32,11 +32,17 @@ pub struct Crumb {
 
 impl Crumb {
     pub fn link(label: impl Into<String>, href: impl Into<String>) -> Self {
-        Self { label: label.into(), href: Some(href.into()) }
+        Self {
+            label: label.into(),
+            href: Some(href.into()),
+        }
     }
 
     pub fn here(label: impl Into<String>) -> Self {
-        Self { label: label.into(), href: None }
+        Self {
+            label: label.into(),
+            href: None,
+        }
     }
 }
 
@@ -81,12 +87,25 @@ impl Shell {
         let role = user.user.role;
         let site_switcher = if role.sees_all_sites() {
             let sites = state.db.read(sites::list_site_choices).await?;
-            let return_to = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
-            Some(SiteSwitcher { sites, selected: selected_site(session), return_to })
+            let return_to = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "/".into());
+            Some(SiteSwitcher {
+                sites,
+                selected: selected_site(session),
+                return_to,
+            })
         } else {
             None
         };
-        let site_label = user.user.site.as_ref().map(|(_, name)| name.as_str()).unwrap_or("All sites");
+        let site_label = user
+            .user
+            .site
+            .as_ref()
+            .map(|(_, name)| name.as_str())
+            .unwrap_or("All sites");
         Ok(Self {
             title: title.to_owned(),
             business_name: state.settings.business_name.clone(),
@@ -111,19 +130,35 @@ fn nav_links(role: crate::domain::role::Role, path: &str) -> Vec<NavLink> {
             label: area.label,
             href: area.path,
             icon: area.icon,
-            active: if area.path == "/" { path == "/" } else { path == area.path || path.starts_with(&format!("{}/", area.path)) },
+            active: if area.path == "/" {
+                path == "/"
+            } else {
+                path == area.path || path.starts_with(&format!("{}/", area.path))
+            },
         })
         .collect()
 }
 
 fn initials(name: &str) -> String {
-    let letters: String = name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
-    if letters.is_empty() { "?".into() } else { letters.to_uppercase() }
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    if letters.is_empty() {
+        "?".into()
+    } else {
+        letters.to_uppercase()
+    }
 }
 
 /// The site a superuser or HQ user chose to look at, if any.
 pub fn selected_site(session: &Session) -> Option<SiteId> {
-    session.get::<i32>(SITE_FILTER_KEY).ok().flatten().map(SiteId)
+    session
+        .get::<i32>(SITE_FILTER_KEY)
+        .ok()
+        .flatten()
+        .map(SiteId)
 }
 
 /// Remembers the chosen site (or all sites) for this session.
@@ -139,9 +174,16 @@ pub fn select_site(session: &Session, site: Option<SiteId>) {
 }
 
 /// Renders a template as an HTML response with the given status.
-pub fn render(status: actix_web::http::StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
-    let body = template.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template failed: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+pub fn render(
+    status: actix_web::http::StatusCode,
+    template: &impl Template,
+) -> Result<HttpResponse, AppError> {
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template failed: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 /// A 200 page.
@@ -151,5 +193,7 @@ pub fn page(template: &impl Template) -> Result<HttpResponse, AppError> {
 
 /// A 303 redirect, the answer to a successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
 }

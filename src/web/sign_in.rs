@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::shell::{page, render, see_other};
 use super::{flash, paths};
+use crate::auth::csrf;
 use crate::auth::current_user::{CurrentUser, session_identity};
 use crate::auth::sign_in::{SignInError, check_credentials};
-use crate::auth::csrf;
 use crate::db::users;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -79,25 +79,34 @@ pub async fn sign_in(
     session: Session,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let LoginForm { email, password, next } = form.into_inner();
+    let LoginForm {
+        email,
+        password,
+        next,
+    } = form.into_inner();
     let ip = super::client_ip(&req, state.settings.trust_proxy);
     let limit = state.settings.login_attempts_per_minute;
     let refused = |status: StatusCode, error: &SignInError| {
-        render(status, &LoginPage {
-            business_name: state.settings.business_name.clone(),
-            csrf: csrf::token(&session),
-            email: email.clone(),
-            next: paths::safe_local_path(Some(&next)),
-            error: Some(error.to_string()),
-            notice: None,
-        })
+        render(
+            status,
+            &LoginPage {
+                business_name: state.settings.business_name.clone(),
+                csrf: csrf::token(&session),
+                email: email.clone(),
+                next: paths::safe_local_path(Some(&next)),
+                error: Some(error.to_string()),
+                notice: None,
+            },
+        )
     };
     let user_id = match check_credentials(&state.db, ip, &email, password, limit).await {
         Ok(id) => id,
         Err(e @ SignInError::InvalidCredentials) => return refused(StatusCode::UNAUTHORIZED, &e),
         Err(e @ SignInError::Throttled) => return refused(StatusCode::TOO_MANY_REQUESTS, &e),
         Err(SignInError::Db(e)) => return Err(e.into()),
-        Err(SignInError::Internal) => return Err(anyhow::anyhow!("password check task failed").into()),
+        Err(SignInError::Internal) => {
+            return Err(anyhow::anyhow!("password check task failed").into());
+        }
     };
     let user = state
         .db
@@ -109,17 +118,28 @@ pub async fn sign_in(
         .ok_or(AppError::Unauthenticated)?;
     start_session(&req, &session, &user)?;
     tracing::info!(user_id = user.id.0, "signed in");
-    flash::push(&session, "success", format!("Welcome, {}.", first_name(&user.name)));
+    flash::push(
+        &session,
+        "success",
+        format!("Welcome, {}.", first_name(&user.name)),
+    );
     Ok(see_other(&paths::safe_local_path(Some(&next))))
 }
 
 /// Puts a freshly authenticated user into a renewed session with a new CSRF token.
-pub fn start_session(req: &HttpRequest, session: &Session, user: &users::AuthUser) -> Result<(), AppError> {
+pub fn start_session(
+    req: &HttpRequest,
+    session: &Session,
+    user: &users::AuthUser,
+) -> Result<(), AppError> {
     // Drop whatever an anonymous visitor had in the session (site choice, flash, old CSRF
     // token), so nothing planted before sign-in survives it.
     session.clear();
-    Identity::login(&req.extensions(), session_identity(user.id, user.session_version))
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("could not start session: {e}")))?;
+    Identity::login(
+        &req.extensions(),
+        session_identity(user.id, user.session_version),
+    )
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("could not start session: {e}")))?;
     csrf::rotate(session);
     Ok(())
 }

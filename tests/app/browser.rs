@@ -24,14 +24,20 @@ impl Drop for Driver {
 async fn start_browser(width: u32, height: u32) -> Driver {
     // Several TLS stacks are linked into the tests; WebDriver's client needs one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let process = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}): install chromium and chromium-driver"));
+        .unwrap_or_else(|e| {
+            panic!("cannot start {chromedriver} ({e}): install chromium and chromium-driver")
+        });
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -43,11 +49,19 @@ async fn start_browser(width: u32, height: u32) -> Driver {
     );
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..50 {
-        if let Ok(client) = ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&url).await {
+        if let Ok(client) = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
             return Driver { process, client };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let mut process = process;
+    let _ = process.kill();
+    let _ = process.wait();
     panic!("chromedriver did not answer on {url}");
 }
 
@@ -59,9 +73,27 @@ async fn screenshot(client: &Client, name: &str) {
 }
 
 async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
-    client.find(Locator::Css("#email")).await.unwrap().send_keys(email).await.unwrap();
-    client.find(Locator::Css("#password")).await.unwrap().send_keys(password).await.unwrap();
-    client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let _ = app;
 }
 
@@ -71,41 +103,102 @@ async fn a_user_is_sent_to_sign_in_is_refused_a_wrong_password_signs_in_and_out(
     let app = spawn_app(Backend::Sqlite).await;
     let north = app.create_site("North Garage").await;
     app.create_site("South Garage").await;
-    app.create_user("owner@example.com", Role::Superuser, None).await;
-    app.create_user("desk@example.com", Role::Advisor, Some(north)).await;
+    app.create_user("owner@example.com", Role::Superuser, None)
+        .await;
+    app.create_user("desk@example.com", Role::Advisor, Some(north))
+        .await;
     let driver = start_browser(1280, 800).await;
     let c = &driver.client;
 
     c.goto(&app.url("/customers")).await.unwrap();
-    assert!(c.current_url().await.unwrap().as_str().contains("/login?next=%2Fcustomers"));
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("/login?next=%2Fcustomers")
+    );
     screenshot(c, "01-login").await;
 
     sign_in(c, &app, "owner@example.com", "not my password").await;
-    let alert = c.wait().for_element(Locator::Css(".alert-error")).await.unwrap();
+    let alert = c
+        .wait()
+        .for_element(Locator::Css(".alert-error"))
+        .await
+        .unwrap();
     assert_eq!(alert.text().await.unwrap(), "Invalid email or password.");
     screenshot(c, "02-login-error").await;
 
-    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
-    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("aside.sidebar")).await.unwrap();
-    assert!(c.current_url().await.unwrap().path().ends_with("/customers"), "back where the user was going");
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("aside.sidebar"))
+        .await
+        .unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/customers"),
+        "back where the user was going"
+    );
     screenshot(c, "03-coming-soon").await;
 
     c.goto(&app.url("/")).await.unwrap();
-    let heading = c.find(Locator::Css("h1.page-title")).await.unwrap().text().await.unwrap();
+    let heading = c
+        .find(Locator::Css("h1.page-title"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(heading.starts_with("Hello"));
-    let nav = c.find(Locator::Css("nav.nav")).await.unwrap().text().await.unwrap();
+    let nav = c
+        .find(Locator::Css("nav.nav"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(nav.contains("Service requests") && nav.contains("Settings"));
     screenshot(c, "04-home").await;
 
-    c.find(Locator::Css("#site-switch")).await.unwrap().select_by_label("North Garage").await.unwrap();
+    c.find(Locator::Css("#site-switch"))
+        .await
+        .unwrap()
+        .select_by_label("North Garage")
+        .await
+        .unwrap();
     let flash = c.wait().for_element(Locator::Css(".flash")).await.unwrap();
-    assert_eq!(flash.text().await.unwrap().trim_end_matches('×').trim(), "Showing North Garage.");
+    assert_eq!(
+        flash.text().await.unwrap().trim_end_matches('×').trim(),
+        "Showing North Garage."
+    );
 
     c.goto(&app.url("/account")).await.unwrap();
     screenshot(c, "05-account").await;
-    c.find(Locator::Css("form.nav-form button")).await.unwrap().click().await.unwrap();
-    let notice = c.wait().for_element(Locator::Css(".alert-info")).await.unwrap();
+    c.find(Locator::Css("form.nav-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c
+        .wait()
+        .for_element(Locator::Css(".alert-info"))
+        .await
+        .unwrap();
     assert_eq!(notice.text().await.unwrap(), "You have signed out.");
     c.goto(&app.url("/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
@@ -117,39 +210,80 @@ async fn a_user_is_sent_to_sign_in_is_refused_a_wrong_password_signs_in_and_out(
 #[ignore = "needs chromium and chromedriver: pass --include-ignored (see README)"]
 async fn on_a_phone_the_sidebar_opens_from_the_menu_button_and_idle_users_are_warned() {
     let app = spawn_app_with_idle(6).await;
-    app.create_user("desk@example.com", Role::Advisor, None).await;
+    app.create_user("desk@example.com", Role::Advisor, None)
+        .await;
     let driver = start_browser(390, 844).await;
     let c = &driver.client;
 
     c.goto(&app.url("/login")).await.unwrap();
     screenshot(c, "06-login-phone").await;
     sign_in(c, &app, "desk@example.com", PASSWORD).await;
-    c.wait().for_element(Locator::Css("h1.page-title")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
     let sidebar = c.find(Locator::Css("#sidebar")).await.unwrap();
-    assert!(!sidebar.is_displayed().await.unwrap() || !in_view(c).await, "the drawer starts closed");
+    assert!(
+        !sidebar.is_displayed().await.unwrap() || !in_view(c).await,
+        "the drawer starts closed"
+    );
     screenshot(c, "07-home-phone").await;
 
-    c.find(Locator::Css("[data-toggle-nav]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("[data-toggle-nav]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(in_view(c).await, "the drawer opened");
     screenshot(c, "08-drawer-phone").await;
 
     // Idle timeout 6 s: the warning (a minute, or half of a shorter timeout) opens after 3 s.
-    let dialog = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("dialog#idle-dialog[open]")).await.unwrap();
-    assert!(dialog.text().await.unwrap().contains("Are you still there?"));
+    let dialog = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("dialog#idle-dialog[open]"))
+        .await
+        .unwrap();
+    assert!(
+        dialog
+            .text()
+            .await
+            .unwrap()
+            .contains("Are you still there?")
+    );
     screenshot(c, "09-idle-warning").await;
-    c.find(Locator::Css("[data-idle-stay]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("[data-idle-stay]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(c.find(Locator::Css("dialog#idle-dialog[open]")).await.is_err(), "staying closes the warning");
+    assert!(
+        c.find(Locator::Css("dialog#idle-dialog[open]"))
+            .await
+            .is_err(),
+        "staying closes the warning"
+    );
 
     driver.client.clone().close().await.unwrap();
 }
 
 async fn in_view(c: &Client) -> bool {
     let script = "const r = document.getElementById('sidebar').getBoundingClientRect(); return r.right > 10 && r.left >= -1;";
-    c.execute(script, vec![]).await.unwrap().as_bool().unwrap_or(false)
+    c.execute(script, vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
 }
 
 async fn spawn_app_with_idle(seconds: u32) -> TestApp {
-    crate::helpers::spawn_app_with(Backend::Sqlite, &[("WORKSHOP_SESSION_IDLE_SECONDS", &seconds.to_string())]).await
+    crate::helpers::spawn_app_with(
+        Backend::Sqlite,
+        &[("WORKSHOP_SESSION_IDLE_SECONDS", &seconds.to_string())],
+    )
+    .await
 }

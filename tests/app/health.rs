@@ -1,7 +1,10 @@
 use crate::helpers::{Backend, spawn_app};
 use crate::on_both_databases;
 
-on_both_databases!(health_reports_the_database_as_ok, health_answers_503_when_the_database_is_unreachable);
+on_both_databases!(
+    health_reports_the_database_as_ok,
+    health_answers_503_when_the_database_is_unreachable
+);
 
 async fn health_reports_the_database_as_ok(backend: Backend) {
     let app = spawn_app(backend).await;

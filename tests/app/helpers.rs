@@ -61,17 +61,30 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("workshop.db").display());
-                Self { url, _dir: Some(dir), pg: None }
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
             }
             Backend::Postgres => {
                 let admin = std::env::var("WORKSHOP_TEST_POSTGRES_URL").expect(
                     "WORKSHOP_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (see README)",
                 );
-                let name = format!("workshop_test_{}", workshop::auth::api_tokens::random_token()[..16].to_owned());
+                let name = format!(
+                    "workshop_test_{}",
+                    workshop::auth::api_tokens::random_token()[..16].to_owned()
+                );
                 let mut conn = PgConnection::establish(&admin).unwrap();
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .unwrap();
                 let url = replace_database(&admin, &name);
-                Self { url, _dir: None, pg: Some((admin, name)) }
+                Self {
+                    url,
+                    _dir: None,
+                    pg: Some((admin, name)),
+                }
             }
         }
     }
@@ -85,7 +98,9 @@ impl TestDatabase {
     pub fn make_unreachable(&self) {
         if let Some((admin, name)) = &self.pg {
             let mut conn = PgConnection::establish(admin).unwrap();
-            diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).execute(&mut conn).unwrap();
+            diesel::sql_query(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+                .execute(&mut conn)
+                .unwrap();
             diesel::sql_query(format!(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
             ))
@@ -102,10 +117,11 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg {
-            if let Ok(mut conn) = PgConnection::establish(admin) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
-            }
+        if let Some((admin, name)) = &self.pg
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _ = diesel::sql_query(drop).execute(&mut conn);
         }
     }
 }
@@ -138,7 +154,10 @@ pub fn test_vars(database: &TestDatabase, overrides: &[(&str, &str)]) -> HashMap
     let mut vars: HashMap<String, String> = [
         ("DATABASE_URL", database.url.as_str()),
         ("WORKSHOP_BIND", "127.0.0.1:0"),
-        ("SECRET_KEY", "test-secret-key-that-is-long-enough-to-sign-and-encrypt-cookies-0123456789"),
+        (
+            "SECRET_KEY",
+            "test-secret-key-that-is-long-enough-to-sign-and-encrypt-cookies-0123456789",
+        ),
         ("WORKSHOP_DB_POOL_SIZE", "4"),
     ]
     .into_iter()
@@ -164,7 +183,14 @@ pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> Tes
     let setup_url = app.setup_url().map(str::to_owned);
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, db, database, client: new_client(), setup_url, handle }
+    TestApp {
+        address,
+        db,
+        database,
+        client: new_client(),
+        setup_url,
+        handle,
+    }
 }
 
 /// A browser-like client: keeps cookies, shows redirects instead of following them.
@@ -187,21 +213,50 @@ impl TestApp {
 
     /// The CSRF token of the session, read from a page's form or meta tag.
     pub async fn csrf_token(&self, client: &reqwest::Client, page: &str) -> String {
-        let html = client.get(self.url(page)).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(self.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         extract_csrf(&html).unwrap_or_else(|| panic!("no CSRF token on {page}"))
     }
 
     /// Posts a form with the session's CSRF token added.
-    pub async fn post_form(&self, client: &reqwest::Client, token_page: &str, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        token_page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let token = self.csrf_token(client, token_page).await;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf_token", &token));
-        client.post(self.url(path)).form(&form).send().await.unwrap()
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Signs `client` in through the sign-in page.
-    pub async fn sign_in_as(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
-        self.post_form(client, "/login", "/login", &[("email", email), ("password", password)]).await
+    pub async fn sign_in_as(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.post_form(
+            client,
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     /// Signs the app's own client in and checks it worked.
@@ -216,7 +271,11 @@ impl TestApp {
             .write(move |c| {
                 let at = now();
                 let id = diesel::insert_into(sites::table)
-                    .values((sites::name.eq(name), sites::created_at.eq(at), sites::updated_at.eq(at)))
+                    .values((
+                        sites::name.eq(name),
+                        sites::created_at.eq(at),
+                        sites::updated_at.eq(at),
+                    ))
                     .returning(sites::id)
                     .get_result::<i32>(c)?;
                 Ok(SiteId(id))
@@ -237,7 +296,16 @@ impl TestApp {
         self.db
             .write(move |c| {
                 let name = format!("Test {}", role.label());
-                users::insert_user(c, &NewUser { email: &email, name: &name, password_hash: &hash, role, site_id: site })
+                users::insert_user(
+                    c,
+                    &NewUser {
+                        email: &email,
+                        name: &name,
+                        password_hash: &hash,
+                        role,
+                        site_id: site,
+                    },
+                )
             })
             .await
             .unwrap()
@@ -252,11 +320,20 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     doc.select(&field)
         .next()
         .and_then(|e| e.value().attr("value"))
-        .or_else(|| doc.select(&meta).next().and_then(|e| e.value().attr("content")))
+        .or_else(|| {
+            doc.select(&meta)
+                .next()
+                .and_then(|e| e.value().attr("content"))
+        })
         .map(str::to_owned)
 }
 
 /// The `Location` header of a redirect.
 pub fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -2,6 +2,12 @@
 //! its own fresh database. Tests marked `postgres` or `browser` are ignored by plain
 //! `cargo test`; `.ci/run` runs them all with `--include-ignored` and fails if any is skipped.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot set itself up should fail loudly"
+)]
+
 mod helpers;
 
 mod api_auth;

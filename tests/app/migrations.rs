@@ -9,8 +9,13 @@ use crate::on_both_databases;
 on_both_databases!(every_migration_goes_up_down_and_up_again);
 
 fn folder_names(backend: &str) -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
-    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -43,7 +48,10 @@ async fn every_migration_goes_up_down_and_up_again(backend: Backend) {
             let down = revert_all(conn)?;
             let up_again = run_pending(conn)?;
             let seeds = seeded_counts(conn);
-            let first: String = service_categories::table.order(service_categories::position).select(service_categories::name).first(conn)?;
+            let first: String = service_categories::table
+                .order(service_categories::position)
+                .select(service_categories::name)
+                .first(conn)?;
             Ok((up, down, up_again, seeds, first))
         })
         .await
@@ -52,6 +60,10 @@ async fn every_migration_goes_up_down_and_up_again(backend: Backend) {
     assert_eq!(up, expected);
     assert_eq!(down.len(), expected.len());
     assert_eq!(up_again, expected);
-    assert_eq!(seeds, (5, 44), "the original's service categories and types are seeded");
+    assert_eq!(
+        seeds,
+        (5, 44),
+        "the original's service categories and types are seeded"
+    );
     assert_eq!(first_category, "Mechanical");
 }

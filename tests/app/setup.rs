@@ -11,12 +11,18 @@ on_both_databases!(
 );
 
 fn setup_path(url: &str) -> String {
-    url.split_once("/setup/").map(|(_, token)| format!("/setup/{token}")).unwrap()
+    url.split_once("/setup/")
+        .map(|(_, token)| format!("/setup/{token}"))
+        .unwrap()
 }
 
 async fn the_setup_link_creates_the_first_superuser_once(backend: Backend) {
     let app = spawn_app(backend).await;
-    let path = setup_path(app.setup_url.as_deref().expect("a first run prints a setup link"));
+    let path = setup_path(
+        app.setup_url
+            .as_deref()
+            .expect("a first run prints a setup link"),
+    );
     assert_eq!(app.get(&path).await.status(), 200);
 
     let fields = [
@@ -41,7 +47,12 @@ async fn a_weak_setup_password_is_refused_and_the_typed_values_kept(backend: Bac
     let app = spawn_app(backend).await;
     let path = setup_path(app.setup_url.as_deref().unwrap());
 
-    let fields = [("email", "not-an-email"), ("name", "Grace"), ("password", "short"), ("password_confirm", "shorter")];
+    let fields = [
+        ("email", "not-an-email"),
+        ("name", "Grace"),
+        ("password", "short"),
+        ("password_confirm", "shorter"),
+    ];
     let response = app.post_form(&app.client, &path, &path, &fields).await;
 
     assert_eq!(response.status(), 422);
@@ -66,11 +77,17 @@ async fn a_wrong_setup_token_is_not_found(backend: Backend) {
 
 async fn there_is_no_setup_link_once_a_user_exists(backend: Backend) {
     let first = spawn_app(backend).await;
-    first.create_user("ada@example.com", Role::Superuser, None).await;
+    first
+        .create_user("ada@example.com", Role::Superuser, None)
+        .await;
 
     // A second server on the same database, as after a restart.
-    let settings = workshop::config::Settings::from_vars(&crate::helpers::test_vars(&first.database, &[])).unwrap();
-    let restarted = workshop::startup::Application::build(settings).await.unwrap();
+    let settings =
+        workshop::config::Settings::from_vars(&crate::helpers::test_vars(&first.database, &[]))
+            .unwrap();
+    let restarted = workshop::startup::Application::build(settings)
+        .await
+        .unwrap();
 
     assert!(restarted.setup_url().is_none());
 }
