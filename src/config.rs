@@ -98,6 +98,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub business_name: String,
     pub currency: String,
+    /// Country calling code given to local phone numbers (`024…` → `+233 24…`).
+    pub phone_country_code: String,
     pub database_pool_size: u32,
 }
 
@@ -206,6 +208,7 @@ impl Settings {
             ),
             business_name: get("WORKSHOP_BUSINESS_NAME").unwrap_or_else(|| "Workshop".into()),
             currency: get("WORKSHOP_CURRENCY").unwrap_or_else(|| "USD".into()),
+            phone_country_code: get("WORKSHOP_PHONE_COUNTRY_CODE").unwrap_or_else(|| "1".into()),
             database_pool_size: parse_or(
                 &mut errors,
                 "WORKSHOP_DB_POOL_SIZE",
@@ -213,6 +216,16 @@ impl Settings {
                 8,
             ),
         };
+        let code = &settings.phone_country_code;
+        if code.is_empty()
+            || code.len() > 3
+            || !code.chars().all(|c| c.is_ascii_digit())
+            || code.starts_with('0')
+        {
+            errors.push(format!(
+                "WORKSHOP_PHONE_COUNTRY_CODE: {code:?} must be 1 to 3 digits, like 1 or 233"
+            ));
+        }
         if settings.database_pool_size == 0 {
             errors.push("WORKSHOP_DB_POOL_SIZE: must be at least 1".into());
         }

@@ -1,8 +1,11 @@
 //! The JSON API (SPEC §6): token endpoints, `/api/v1/…` and health.
 
 pub mod auth;
+pub mod customers;
 pub mod health;
+pub mod listing;
 pub mod me;
+pub mod sites;
 
 use actix_web::web;
 
@@ -21,5 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/auth/login/", web::post().to(auth::login))
     .route("/auth/refresh/", web::post().to(auth::refresh))
     .route("/auth/logout/", web::post().to(auth::logout))
-    .service(web::scope("/api/v1").route("/me/", web::get().to(me::me)));
+    .service(
+        web::scope("/api/v1")
+            .route("/me/", web::get().to(me::me))
+            .configure(sites::configure)
+            .configure(customers::configure),
+    );
 }

@@ -36,6 +36,23 @@ impl CurrentUser {
         self.user.id
     }
 
+    /// What this user may see; `chosen` is the site switcher's choice of an all-sites user.
+    pub fn scope(&self, chosen: Option<SiteId>) -> crate::db::scope::Scope {
+        crate::db::scope::Scope::new(self.user.role, self.site_id(), chosen)
+    }
+
+    /// Who is acting, for the audit trail.
+    pub fn actor(&self) -> crate::db::audit::Actor {
+        let via = match self.via {
+            AuthVia::Session => "session",
+            AuthVia::Token => "api",
+        };
+        crate::db::audit::Actor {
+            user: self.user.id,
+            via,
+        }
+    }
+
     /// The site a site-bound user belongs to.
     pub fn site_id(&self) -> Option<SiteId> {
         self.user.site.as_ref().map(|(id, _)| *id)

@@ -1,10 +1,14 @@
 //! The data layer. Diesel is blocking, so every query runs on tokio's blocking pool through
 //! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
 
+pub mod audit;
 pub mod connection;
+pub mod customers;
 pub mod login_attempts;
 pub mod migrations;
+pub mod paging;
 pub mod schema;
+pub mod scope;
 pub mod sites;
 pub mod tokens;
 pub mod users;
@@ -161,4 +165,9 @@ pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
     now.duration_trunc(TimeDelta::microseconds(1))
         .unwrap_or(now)
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends, for case-insensitive search and uniqueness.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }

@@ -3,4 +3,6 @@
 pub mod email;
 pub mod ids;
 pub mod password_policy;
+pub mod percent;
+pub mod phone;
 pub mod role;

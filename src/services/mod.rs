@@ -1,3 +1,6 @@
 //! Operations that span tables and are shared by pages, the API and the command line.
 
 pub mod accounts;
+pub mod customers;
+pub mod fields;
+pub mod sites;

@@ -13,6 +13,7 @@ mod helpers;
 mod api_auth;
 mod browser;
 mod cli;
+mod customers_api;
 mod health;
 mod migrations;
 mod session;

@@ -1,0 +1,120 @@
+//! Pagination done in SQL: a page request parsed leniently from the URL (nonsense falls back to
+//! the defaults, never an error) and a page of rows with its total.
+
+use serde::Serialize;
+
+pub const DEFAULT_PAGE_SIZE: i64 = 25;
+pub const MAX_PAGE_SIZE: i64 = 500;
+
+/// Which slice of a list to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub size: i64,
+}
+
+impl PageRequest {
+    /// From `?page=` and `?page_size=` as typed; bad values become the defaults.
+    pub fn parse(page: Option<&str>, size: Option<&str>) -> Self {
+        let page = page
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1);
+        let size = size
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|s| *s >= 1)
+            .map(|s| s.min(MAX_PAGE_SIZE))
+            .unwrap_or(DEFAULT_PAGE_SIZE);
+        Self {
+            page: page.min(1_000_000),
+            size,
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.size
+    }
+}
+
+/// A page of rows and where it sits in the whole list.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub size: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.size - 1) / self.size).max(1)
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    /// 1-based index of the first row shown (0 when empty).
+    pub fn first_index(&self) -> i64 {
+        if self.items.is_empty() {
+            0
+        } else {
+            (self.page - 1) * self.size + 1
+        }
+    }
+
+    pub fn last_index(&self) -> i64 {
+        (self.page - 1) * self.size + self.items.len() as i64
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            size: self.size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonsense_page_parameters_fall_back_to_defaults() {
+        assert_eq!(
+            PageRequest::parse(Some("abc"), Some("-5")),
+            PageRequest {
+                page: 1,
+                size: DEFAULT_PAGE_SIZE
+            }
+        );
+        assert_eq!(
+            PageRequest::parse(Some("3"), Some("9999")),
+            PageRequest {
+                page: 3,
+                size: MAX_PAGE_SIZE
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_knows_its_neighbours() {
+        let page = Page {
+            items: vec![1, 2],
+            total: 27,
+            page: 2,
+            size: 25,
+        };
+        assert_eq!(
+            (page.pages(), page.has_previous(), page.has_next()),
+            (2, true, false)
+        );
+        assert_eq!((page.first_index(), page.last_index()), (26, 27));
+    }
+}
