@@ -3,9 +3,11 @@
 pub mod account;
 pub mod areas;
 pub mod assets;
+pub mod customers;
 pub mod flash;
 pub mod home;
 pub mod nav;
+pub mod pager;
 pub mod paths;
 pub mod session_routes;
 pub mod setup;
@@ -41,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(paths::KEEPALIVE, web::get().to(session_routes::keepalive))
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon));
+    customers::configure(cfg);
     areas::configure(cfg);
 }
 

@@ -287,3 +287,119 @@ async fn spawn_app_with_idle(seconds: u32) -> TestApp {
     )
     .await
 }
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: pass --include-ignored (see README)"]
+async fn the_front_desk_adds_a_customer_fixes_a_typo_and_finds_them_by_typing() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_user("desk@example.com", Role::Advisor, None)
+        .await;
+    let driver = start_browser(1280, 800).await;
+    let c = &driver.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "desk@example.com", PASSWORD).await;
+    c.wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
+
+    c.goto(&app.url("/customers")).await.unwrap();
+    screenshot(c, "10-customers-empty").await;
+    c.find(Locator::LinkText("New customer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#first_name"))
+        .await
+        .unwrap()
+        .send_keys("Abena")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#last_name"))
+        .await
+        .unwrap()
+        .send_keys("Owusu")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#phone"))
+        .await
+        .unwrap()
+        .send_keys("12")
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit].button-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = c
+        .wait()
+        .for_element(Locator::Css(".field-error"))
+        .await
+        .unwrap();
+    assert_eq!(
+        error.text().await.unwrap(),
+        "This does not look like a complete phone number."
+    );
+    assert_eq!(
+        c.find(Locator::Css("#first_name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Abena")
+    );
+    screenshot(c, "11-customer-form-error").await;
+
+    let phone = c.find(Locator::Css("#phone")).await.unwrap();
+    phone.clear().await.unwrap();
+    phone.send_keys("555 777 8888").await.unwrap();
+    c.find(Locator::Css("button[type=submit].button-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = c
+        .wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Abena Owusu");
+    screenshot(c, "12-customer-detail").await;
+
+    c.goto(&app.url("/customers")).await.unwrap();
+    c.find(Locator::Css("#customer-search"))
+        .await
+        .unwrap()
+        .send_keys("7778")
+        .await
+        .unwrap();
+    let mut url = String::new();
+    for _ in 0..50 {
+        url = c.current_url().await.unwrap().to_string();
+        if url.contains("q=7778") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        url.contains("q=7778"),
+        "the search is kept in the URL: {url}"
+    );
+    let rows = c
+        .find_all(Locator::Css("#customer-results tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].text().await.unwrap().contains("Owusu, Abena"));
+    screenshot(c, "13-customer-search").await;
+
+    driver.client.clone().close().await.unwrap();
+}

@@ -14,6 +14,7 @@ mod api_auth;
 mod browser;
 mod cli;
 mod customers_api;
+mod customers_pages;
 mod health;
 mod migrations;
 mod session;
