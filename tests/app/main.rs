@@ -21,3 +21,4 @@ mod session;
 mod setup;
 mod shell;
 mod sign_in;
+mod sites_api;
