@@ -13,6 +13,7 @@ pub mod session_routes;
 pub mod setup;
 pub mod shell;
 pub mod sign_in;
+pub mod sites;
 
 use actix_web::{HttpRequest, web};
 
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon));
     customers::configure(cfg);
+    sites::configure(cfg);
     areas::configure(cfg);
 }
 

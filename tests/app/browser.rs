@@ -186,6 +186,14 @@ async fn a_user_is_sent_to_sign_in_is_refused_a_wrong_password_signs_in_and_out(
         "Showing North Garage."
     );
 
+    c.goto(&app.url("/sites")).await.unwrap();
+    let rows = c
+        .find_all(Locator::Css("table.table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "both sites are listed");
+    screenshot(c, "04b-sites").await;
+
     c.goto(&app.url("/account")).await.unwrap();
     screenshot(c, "05-account").await;
     c.find(Locator::Css("form.nav-form button"))

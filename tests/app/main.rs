@@ -22,3 +22,4 @@ mod setup;
 mod shell;
 mod sign_in;
 mod sites_api;
+mod sites_pages;
