@@ -261,6 +261,8 @@ pub fn delete_customer(conn: &mut AnyConnection, id: i32) -> Result<(), DbError>
 }
 
 /// The shared walk-in customer, created on first use. Never messaged: no phone, no consent.
+/// Two first uses at once are safe: the partial unique index lets one insert win and the other
+/// does nothing, and both read the same row.
 pub fn walk_in(conn: &mut AnyConnection) -> Result<CustomerRow, DbError> {
     let existing = customers::table
         .filter(customers::is_walk_in.eq(true))
@@ -271,21 +273,29 @@ pub fn walk_in(conn: &mut AnyConnection) -> Result<CustomerRow, DbError> {
         return Ok(row);
     }
     let at = now();
-    let id: i32 = diesel::insert_into(customers::table)
-        .values((
-            customers::first_name.eq("Walk-in"),
-            customers::last_name.eq("Customer"),
-            customers::phone.eq(""),
-            customers::receive_service_reminders.eq(false),
-            customers::receive_marketing.eq(false),
-            customers::is_walk_in.eq(true),
-            customers::created_at.eq(at),
-            customers::updated_at.eq(at),
-        ))
-        .returning(customers::id)
-        .get_result(conn)?;
+    let values = (
+        customers::first_name.eq("Walk-in"),
+        customers::last_name.eq("Customer"),
+        customers::phone.eq(""),
+        customers::receive_service_reminders.eq(false),
+        customers::receive_marketing.eq(false),
+        customers::is_walk_in.eq(true),
+        customers::created_at.eq(at),
+        customers::updated_at.eq(at),
+    );
+    // Upserts are backend-specific SQL in diesel, so the insert is written per backend.
+    match conn {
+        AnyConnection::Postgresql(c) => diesel::insert_into(customers::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        AnyConnection::Sqlite(c) => diesel::insert_into(customers::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
     Ok(customers::table
-        .find(id)
+        .filter(customers::is_walk_in.eq(true))
         .select(CustomerRow::as_select())
         .first(conn)?)
 }

@@ -10,6 +10,7 @@ on_both_databases!(
     hq_reads_customers_but_cannot_change_them,
     mechanics_do_not_see_the_customer_register,
     the_walk_in_customer_is_created_once_and_cannot_be_edited,
+    ten_simultaneous_first_uses_of_the_walk_in_create_one_customer,
     every_customer_change_is_in_the_audit_log,
     unparseable_list_parameters_never_fail,
 );
@@ -362,4 +363,37 @@ async fn unparseable_list_parameters_never_fail(backend: Backend) {
             .unwrap();
         assert_eq!(response.status(), 200, "{query}");
     }
+}
+
+async fn ten_simultaneous_first_uses_of_the_walk_in_create_one_customer(backend: Backend) {
+    use diesel::prelude::*;
+    use workshop::db::schema::customers;
+    let app = spawn_app(backend).await;
+    let desk = client_as(&app, Role::Advisor).await;
+
+    let requests = (0..10).map(|_| {
+        let (client, url) = (desk.clone(), app.url("/api/v1/customers/walkin/"));
+        tokio::spawn(async move { client.get(url).send().await.unwrap() })
+    });
+    let mut ids = Vec::new();
+    for request in requests {
+        let response = request.await.unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        ids.push(body["id"].as_i64().unwrap());
+    }
+
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every request got the same walk-in");
+    let rows: i64 = app
+        .db
+        .read(|c| {
+            Ok(customers::table
+                .filter(customers::is_walk_in.eq(true))
+                .count()
+                .get_result(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
 }
