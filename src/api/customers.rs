@@ -10,7 +10,7 @@ use crate::db::customers::{self, CustomerRow, CustomerSort};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::customers::{
-    CustomerError, CustomerInput, create_customer, delete_customer, update_customer,
+    CustomerInput, create_customer, delete_customer, update_customer,
 };
 use crate::state::AppState;
 
@@ -41,17 +41,6 @@ pub fn require_reader(user: &CurrentUser) -> Result<(), AppError> {
         Err(AppError::forbidden())
     } else {
         Ok(())
-    }
-}
-
-fn answer(
-    result: Result<CustomerRow, CustomerError>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(row) => Ok(HttpResponse::build(status).json(customer_dto(&row))),
-        Err(CustomerError::Invalid(errors)) => Err(AppError::Validation(errors)),
-        Err(CustomerError::Refused(e)) => Err(e),
     }
 }
 
@@ -110,9 +99,10 @@ async fn create(
         .receive_service_reminders
         .get_or_insert_with(|| "true".into());
     let code = state.settings.phone_country_code.clone();
-    answer(
+    super::listing::written(
         create_customer(&state.db, user.scope(None), user.actor(), input, &code).await,
         StatusCode::CREATED,
+        customer_dto,
     )
 }
 
@@ -123,7 +113,7 @@ async fn update(
     body: web::Json<CustomerInput>,
 ) -> Result<HttpResponse, AppError> {
     let code = state.settings.phone_country_code.clone();
-    answer(
+    super::listing::written(
         update_customer(
             &state.db,
             user.scope(None),
@@ -134,6 +124,7 @@ async fn update(
         )
         .await,
         StatusCode::OK,
+        customer_dto,
     )
 }
 
@@ -144,7 +135,6 @@ async fn remove(
 ) -> Result<HttpResponse, AppError> {
     match delete_customer(&state.db, user.scope(None), user.actor(), id.into_inner()).await {
         Ok(()) => Ok(HttpResponse::NoContent().finish()),
-        Err(CustomerError::Invalid(errors)) => Err(AppError::Validation(errors)),
-        Err(CustomerError::Refused(e)) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

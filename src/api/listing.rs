@@ -46,3 +46,14 @@ pub fn envelope<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> Value {
         "results": page.items,
     })
 }
+
+/// The answer to a create or update: the row as JSON with `status`, or the error (field errors
+/// become the 400 `{"field": ["message"]}`).
+pub fn written<T>(
+    result: Result<T, crate::services::fields::WriteError>,
+    status: actix_web::http::StatusCode,
+    dto: fn(&T) -> Value,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    let row = result?;
+    Ok(actix_web::HttpResponse::build(status).json(dto(&row)))
+}

@@ -10,7 +10,7 @@ use crate::db::sites::{self, SiteRow};
 use crate::domain::ids::SiteId;
 use crate::domain::percent::BasisPoints;
 use crate::error::AppError;
-use crate::services::sites::{SiteError, SiteInput, create_site, delete_site, update_site};
+use crate::services::sites::{SiteInput, create_site, delete_site, update_site};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,17 +31,6 @@ pub fn site_dto(row: &SiteRow) -> Value {
         "invoice_footer": row.invoice_footer, "is_active": row.is_active,
         "created_at": row.created_at.and_utc(), "updated_at": row.updated_at.and_utc(),
     })
-}
-
-fn answer(
-    result: Result<SiteRow, SiteError>,
-    status: actix_web::http::StatusCode,
-) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(row) => Ok(HttpResponse::build(status).json(site_dto(&row))),
-        Err(SiteError::Invalid(errors)) => Err(AppError::Validation(errors)),
-        Err(SiteError::Refused(e)) => Err(e),
-    }
 }
 
 async fn list(
@@ -79,9 +68,10 @@ async fn create(
     user: CurrentUser,
     body: web::Json<SiteInput>,
 ) -> Result<HttpResponse, AppError> {
-    answer(
+    super::listing::written(
         create_site(&state.db, user.scope(None), user.actor(), body.into_inner()).await,
         actix_web::http::StatusCode::CREATED,
+        site_dto,
     )
 }
 
@@ -92,7 +82,7 @@ async fn update(
     body: web::Json<SiteInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = SiteId(id.into_inner());
-    answer(
+    super::listing::written(
         update_site(
             &state.db,
             user.scope(None),
@@ -102,6 +92,7 @@ async fn update(
         )
         .await,
         actix_web::http::StatusCode::OK,
+        site_dto,
     )
 }
 
@@ -119,7 +110,6 @@ async fn remove(
     .await
     {
         Ok(()) => Ok(HttpResponse::NoContent().finish()),
-        Err(SiteError::Invalid(errors)) => Err(AppError::Validation(errors)),
-        Err(SiteError::Refused(e)) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

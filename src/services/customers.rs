@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::fields::{Problems, checked};
+use super::fields::{Problems, WriteError, checked};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::customers::{self, CustomerFields, CustomerRow};
 use crate::db::scope::Scope;
@@ -140,25 +140,6 @@ pub fn customer_json(row: &CustomerRow) -> Value {
     })
 }
 
-/// Why a customer change did not happen.
-#[derive(Debug)]
-pub enum CustomerError {
-    Invalid(FieldErrors),
-    Refused(AppError),
-}
-
-impl From<AppError> for CustomerError {
-    fn from(e: AppError) -> Self {
-        Self::Refused(e)
-    }
-}
-
-impl From<DbError> for CustomerError {
-    fn from(e: DbError) -> Self {
-        Self::Refused(e.into())
-    }
-}
-
 fn missing() -> DbError {
     DbError::Query(diesel::result::Error::NotFound)
 }
@@ -169,11 +150,9 @@ pub async fn create_customer(
     actor: Actor,
     input: CustomerInput,
     country_code: &str,
-) -> Result<CustomerRow, CustomerError> {
+) -> Result<CustomerRow, WriteError> {
     scope.require_write()?;
-    let fields = input
-        .validate(country_code)
-        .map_err(CustomerError::Invalid)?;
+    let fields = input.validate(country_code).map_err(WriteError::Invalid)?;
     let row = db
         .read(move |conn| {
             write_transaction(conn, |c| {
@@ -202,7 +181,7 @@ pub async fn update_customer(
     id: i32,
     patch: CustomerInput,
     country_code: &str,
-) -> Result<CustomerRow, CustomerError> {
+) -> Result<CustomerRow, WriteError> {
     scope.require_write()?;
     let country_code = country_code.to_owned();
     db.read(move |conn| {
@@ -221,7 +200,7 @@ pub async fn update_customer(
                 .validate(&country_code)
             {
                 Ok(fields) => fields,
-                Err(errors) => return Ok(Err(CustomerError::Invalid(errors))),
+                Err(errors) => return Ok(Err(WriteError::Invalid(errors))),
             };
             customers::update_customer(c, id, &fields)?;
             let after = customers::find_customer(c, id)?.ok_or_else(missing)?;
@@ -253,7 +232,7 @@ pub async fn delete_customer(
     scope: Scope,
     actor: Actor,
     id: i32,
-) -> Result<(), CustomerError> {
+) -> Result<(), WriteError> {
     scope.require_write()?;
     db.read(move |conn| {
         write_transaction(conn, |c| {

@@ -1,7 +1,38 @@
 //! Collecting field errors while parsing a form or a JSON body, so pages and the API report the
 //! same messages for the same input.
 
-use crate::error::FieldErrors;
+use crate::db::DbError;
+use crate::error::{AppError, FieldErrors};
+
+/// Why a create, update or delete did not happen: the input was invalid (shown next to the
+/// fields), or the request was refused (403, 404, a clear 400, or a failure).
+#[derive(Debug)]
+pub enum WriteError {
+    Invalid(FieldErrors),
+    Refused(AppError),
+}
+
+impl From<AppError> for WriteError {
+    fn from(e: AppError) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl From<DbError> for WriteError {
+    fn from(e: DbError) -> Self {
+        Self::Refused(e.into())
+    }
+}
+
+impl From<WriteError> for AppError {
+    /// For JSON answers: field errors become the `{"field": ["message"]}` 400.
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Invalid(errors) => AppError::Validation(errors),
+            WriteError::Refused(e) => e,
+        }
+    }
+}
 
 /// Errors gathered field by field.
 #[derive(Default, Debug)]

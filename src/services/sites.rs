@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::fields::{Problems, checked};
+use super::fields::{Problems, WriteError, checked};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::scope::Scope;
 use crate::db::sites::{self, SiteFields, SiteRow};
@@ -127,25 +127,6 @@ pub fn site_json(row: &SiteRow) -> Value {
     })
 }
 
-/// Why a site change did not happen.
-#[derive(Debug)]
-pub enum SiteError {
-    Invalid(crate::error::FieldErrors),
-    Refused(AppError),
-}
-
-impl From<AppError> for SiteError {
-    fn from(e: AppError) -> Self {
-        Self::Refused(e)
-    }
-}
-
-impl From<crate::db::DbError> for SiteError {
-    fn from(e: crate::db::DbError) -> Self {
-        Self::Refused(e.into())
-    }
-}
-
 fn taken() -> crate::error::FieldErrors {
     let mut errors = crate::error::FieldErrors::new();
     errors.insert(
@@ -161,15 +142,15 @@ pub async fn create_site(
     scope: Scope,
     actor: Actor,
     input: SiteInput,
-) -> Result<SiteRow, SiteError> {
+) -> Result<SiteRow, WriteError> {
     if scope.role() != Role::Superuser {
         return Err(AppError::forbidden().into());
     }
-    let fields = input.validate().map_err(SiteError::Invalid)?;
+    let fields = input.validate().map_err(WriteError::Invalid)?;
     db.read(move |conn| {
         write_transaction(conn, |c| {
             if sites::name_taken(c, &fields.name, None)? {
-                return Ok(Err(SiteError::Invalid(taken())));
+                return Ok(Err(WriteError::Invalid(taken())));
             }
             let id = sites::insert_site(c, &fields)?;
             let row = sites::find_site(c, &scope, id)?
@@ -196,7 +177,7 @@ pub async fn update_site(
     actor: Actor,
     id: SiteId,
     patch: SiteInput,
-) -> Result<SiteRow, SiteError> {
+) -> Result<SiteRow, WriteError> {
     let allowed = scope.role() == Role::Superuser
         || (scope.role() == Role::Manager && scope.bound_site() == Some(id));
     db.read(move |conn| {
@@ -209,10 +190,10 @@ pub async fn update_site(
             }
             let fields = match SiteInput::from_row(&before).patched(patch).validate() {
                 Ok(fields) => fields,
-                Err(errors) => return Ok(Err(SiteError::Invalid(errors))),
+                Err(errors) => return Ok(Err(WriteError::Invalid(errors))),
             };
             if sites::name_taken(c, &fields.name, Some(id))? {
-                return Ok(Err(SiteError::Invalid(taken())));
+                return Ok(Err(WriteError::Invalid(taken())));
             }
             sites::update_site(c, id, &fields)?;
             let after = sites::find_site(c, &scope, id)?
@@ -239,7 +220,12 @@ pub async fn update_site(
 }
 
 /// Deletes a site nobody refers to (superuser only); otherwise says to deactivate it.
-pub async fn delete_site(db: &Db, scope: Scope, actor: Actor, id: SiteId) -> Result<(), SiteError> {
+pub async fn delete_site(
+    db: &Db,
+    scope: Scope,
+    actor: Actor,
+    id: SiteId,
+) -> Result<(), WriteError> {
     db.read(move |conn| {
             write_transaction(conn, |c| {
                 let Some(row) = sites::find_site(c, &scope, id)? else { return Ok(Err(AppError::NotFound.into())) };

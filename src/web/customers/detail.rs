@@ -5,7 +5,8 @@ use askama::Template;
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerVehicle, HistoryLine};
 use crate::error::AppError;
-use crate::services::customers::{CustomerError, delete_customer};
+use crate::services::customers::delete_customer;
+use crate::services::fields::WriteError;
 use crate::state::AppState;
 use crate::web::flash;
 use crate::web::shell::{Crumb, Shell, page, see_other};
@@ -71,14 +72,12 @@ pub async fn delete(
             flash::push(&session, "success", "Customer deleted.");
             Ok(see_other("/customers"))
         }
-        Err(CustomerError::Refused(
-            AppError::BadRequest(message) | AppError::Forbidden(message),
-        )) => {
+        Err(WriteError::Refused(AppError::BadRequest(message) | AppError::Forbidden(message))) => {
             flash::push(&session, "error", message);
             Ok(see_other(&format!("/customers/{id}")))
         }
-        Err(CustomerError::Refused(e)) => Err(e),
-        Err(CustomerError::Invalid(_)) => Err(AppError::BadRequest(
+        Err(WriteError::Refused(e)) => Err(e),
+        Err(WriteError::Invalid(_)) => Err(AppError::BadRequest(
             "The customer could not be deleted.".into(),
         )),
     }

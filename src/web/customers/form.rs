@@ -6,7 +6,8 @@ use askama::Template;
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers;
 use crate::error::{AppError, FieldErrors};
-use crate::services::customers::{CustomerError, CustomerInput, create_customer, update_customer};
+use crate::services::customers::{CustomerInput, create_customer, update_customer};
+use crate::services::fields::WriteError;
 use crate::state::AppState;
 use crate::web::flash;
 use crate::web::shell::{Crumb, Shell, page, render, see_other};
@@ -169,7 +170,7 @@ pub async fn create(
             flash::push(&session, "success", format!("{} added.", row.full_name()));
             Ok(see_other(&format!("/customers/{}", row.id)))
         }
-        Err(CustomerError::Invalid(errors)) => {
+        Err(WriteError::Invalid(errors)) => {
             let form = form_page(
                 &req,
                 &state,
@@ -182,7 +183,7 @@ pub async fn create(
             .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &form)
         }
-        Err(CustomerError::Refused(e)) => Err(e),
+        Err(WriteError::Refused(e)) => Err(e),
     }
 }
 
@@ -241,7 +242,7 @@ pub async fn update(
             flash::push(&session, "success", "Changes saved.");
             Ok(see_other(&format!("/customers/{}", row.id)))
         }
-        Err(CustomerError::Invalid(errors)) => {
+        Err(WriteError::Invalid(errors)) => {
             let name = format!(
                 "{} {}",
                 input.first_name.clone().unwrap_or_default(),
@@ -259,6 +260,6 @@ pub async fn update(
             .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &form)
         }
-        Err(CustomerError::Refused(e)) => Err(e),
+        Err(WriteError::Refused(e)) => Err(e),
     }
 }

@@ -8,7 +8,8 @@ use crate::db::sites;
 use crate::domain::ids::SiteId;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
-use crate::services::sites::{SiteError, SiteInput, create_site, update_site};
+use crate::services::fields::WriteError;
+use crate::services::sites::{SiteInput, create_site, update_site};
 use crate::state::AppState;
 use crate::web::flash;
 use crate::web::shell::{Crumb, Shell, page, render, see_other};
@@ -158,11 +159,11 @@ pub async fn create(
             flash::push(&session, "success", format!("{} added.", row.name));
             Ok(see_other(&format!("/sites/{}", row.id)))
         }
-        Err(SiteError::Invalid(errors)) => render(
+        Err(WriteError::Invalid(errors)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(&req, &state, &session, &user, None, input, errors).await?,
         ),
-        Err(SiteError::Refused(e)) => Err(e),
+        Err(WriteError::Refused(e)) => Err(e),
     }
 }
 
@@ -212,7 +213,7 @@ pub async fn update(
             flash::push(&session, "success", "Changes saved.");
             Ok(see_other(&format!("/sites/{}", row.id)))
         }
-        Err(SiteError::Invalid(errors)) => {
+        Err(WriteError::Invalid(errors)) => {
             let name = input.name.clone().unwrap_or_default();
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -228,6 +229,6 @@ pub async fn update(
                 .await?,
             )
         }
-        Err(SiteError::Refused(e)) => Err(e),
+        Err(WriteError::Refused(e)) => Err(e),
     }
 }

@@ -11,7 +11,8 @@ use crate::domain::ids::SiteId;
 use crate::domain::percent::BasisPoints;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::sites::{SiteError, delete_site};
+use crate::services::fields::WriteError;
+use crate::services::sites::delete_site;
 use crate::state::AppState;
 use crate::web::flash;
 use crate::web::nav::area;
@@ -148,12 +149,12 @@ pub async fn delete(
             flash::push(&session, "success", "Site deleted.");
             Ok(see_other("/sites"))
         }
-        Err(SiteError::Refused(AppError::BadRequest(message))) => {
+        Err(WriteError::Refused(AppError::BadRequest(message))) => {
             flash::push(&session, "error", message);
             Ok(see_other(&format!("/sites/{id}")))
         }
-        Err(SiteError::Refused(e)) => Err(e),
-        Err(SiteError::Invalid(_)) => Err(AppError::BadRequest(
+        Err(WriteError::Refused(e)) => Err(e),
+        Err(WriteError::Invalid(_)) => Err(AppError::BadRequest(
             "The site could not be deleted.".into(),
         )),
     }
