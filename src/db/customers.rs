@@ -36,8 +36,10 @@ impl CustomerRow {
     }
 }
 
-/// Validated fields of a customer.
-#[derive(Clone, Debug)]
+/// Validated fields of a customer; the same set is inserted and updated. A cleared email is
+/// written as NULL, not skipped.
+#[derive(Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = customers, treat_none_as_null = true)]
 pub struct CustomerFields {
     pub first_name: String,
     pub last_name: String,
@@ -218,14 +220,7 @@ pub fn insert_customer(
     let at = now();
     Ok(diesel::insert_into(customers::table)
         .values((
-            customers::first_name.eq(&f.first_name),
-            customers::last_name.eq(&f.last_name),
-            customers::phone.eq(&f.phone),
-            customers::email.eq(&f.email),
-            customers::preferred_channel.eq(&f.preferred_channel),
-            customers::receive_service_reminders.eq(f.receive_service_reminders),
-            customers::receive_marketing.eq(f.receive_marketing),
-            customers::notes.eq(&f.notes),
+            f,
             customers::created_by.eq(by.0),
             customers::created_at.eq(at),
             customers::updated_at.eq(at),
@@ -240,17 +235,7 @@ pub fn update_customer(
     f: &CustomerFields,
 ) -> Result<(), DbError> {
     diesel::update(customers::table.find(id))
-        .set((
-            customers::first_name.eq(&f.first_name),
-            customers::last_name.eq(&f.last_name),
-            customers::phone.eq(&f.phone),
-            customers::email.eq(&f.email),
-            customers::preferred_channel.eq(&f.preferred_channel),
-            customers::receive_service_reminders.eq(f.receive_service_reminders),
-            customers::receive_marketing.eq(f.receive_marketing),
-            customers::notes.eq(&f.notes),
-            customers::updated_at.eq(now()),
-        ))
+        .set((f, customers::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }

@@ -40,8 +40,9 @@ pub struct SiteRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// The fields a form or API call sets, already validated.
-#[derive(Clone, Debug)]
+/// The fields a form or API call sets, already validated; the same set is inserted and updated.
+#[derive(Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = sites)]
 pub struct SiteFields {
     pub name: String,
     pub address: String,
@@ -124,18 +125,7 @@ pub fn name_taken(
 pub fn insert_site(conn: &mut AnyConnection, f: &SiteFields) -> Result<SiteId, DbError> {
     let at = now();
     let id = diesel::insert_into(sites::table)
-        .values((
-            sites::name.eq(&f.name),
-            sites::address.eq(&f.address),
-            sites::phone.eq(&f.phone),
-            sites::timezone.eq(&f.timezone),
-            sites::tax_rate_bp.eq(f.tax_rate_bp),
-            sites::tax_applies_to.eq(&f.tax_applies_to),
-            sites::invoice_footer.eq(&f.invoice_footer),
-            sites::is_active.eq(f.is_active),
-            sites::created_at.eq(at),
-            sites::updated_at.eq(at),
-        ))
+        .values((f, sites::created_at.eq(at), sites::updated_at.eq(at)))
         .returning(sites::id)
         .get_result(conn)?;
     Ok(SiteId(id))
@@ -143,17 +133,7 @@ pub fn insert_site(conn: &mut AnyConnection, f: &SiteFields) -> Result<SiteId, D
 
 pub fn update_site(conn: &mut AnyConnection, id: SiteId, f: &SiteFields) -> Result<(), DbError> {
     diesel::update(sites::table.find(id.0))
-        .set((
-            sites::name.eq(&f.name),
-            sites::address.eq(&f.address),
-            sites::phone.eq(&f.phone),
-            sites::timezone.eq(&f.timezone),
-            sites::tax_rate_bp.eq(f.tax_rate_bp),
-            sites::tax_applies_to.eq(&f.tax_applies_to),
-            sites::invoice_footer.eq(&f.invoice_footer),
-            sites::is_active.eq(f.is_active),
-            sites::updated_at.eq(now()),
-        ))
+        .set((f, sites::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
 }
