@@ -6,3 +6,4 @@ pub mod password_policy;
 pub mod percent;
 pub mod phone;
 pub mod role;
+pub mod vehicle_catalog;
