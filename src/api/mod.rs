@@ -6,6 +6,7 @@ pub mod health;
 pub mod listing;
 pub mod me;
 pub mod sites;
+pub mod vehicles;
 
 use actix_web::web;
 
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/me/", web::get().to(me::me))
             .configure(sites::configure)
-            .configure(customers::configure),
+            .configure(customers::configure)
+            .configure(vehicles::configure),
     );
 }

@@ -12,6 +12,7 @@ pub mod scope;
 pub mod sites;
 pub mod tokens;
 pub mod users;
+pub mod vehicles;
 
 use std::time::Duration;
 

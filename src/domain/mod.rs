@@ -5,5 +5,7 @@ pub mod ids;
 pub mod password_policy;
 pub mod percent;
 pub mod phone;
+pub mod plate;
 pub mod role;
 pub mod vehicle_catalog;
+pub mod vin;

@@ -1,6 +1,8 @@
 //! Collecting field errors while parsing a form or a JSON body, so pages and the API report the
 //! same messages for the same input.
 
+use chrono::Datelike;
+
 use crate::db::DbError;
 use crate::error::{AppError, FieldErrors};
 
@@ -68,6 +70,65 @@ impl Problems {
         } else {
             self.add(field, format!("Choose one of: {}.", allowed.join(", ")));
             default.to_owned()
+        }
+    }
+
+    /// A whole number in `min..=max`; empty is `None` (and an error when `required`).
+    pub fn number(
+        &mut self,
+        field: &str,
+        raw: &str,
+        range: std::ops::RangeInclusive<i32>,
+        required: bool,
+    ) -> Option<i32> {
+        let raw = raw.trim().replace([',', ' ', '_'], "");
+        if raw.is_empty() {
+            if required {
+                self.add(field, "This field is required.");
+            }
+            return None;
+        }
+        match raw.parse::<i64>() {
+            Ok(n) if range.contains(&i32::try_from(n).unwrap_or(i32::MAX)) => i32::try_from(n).ok(),
+            Ok(_) => {
+                self.add(
+                    field,
+                    format!("Enter a number from {} to {}.", range.start(), range.end()),
+                );
+                None
+            }
+            Err(_) => {
+                self.add(field, "Enter a whole number.");
+                None
+            }
+        }
+    }
+
+    /// An optional date typed as YYYY-MM-DD, not after `latest`.
+    pub fn date(
+        &mut self,
+        field: &str,
+        raw: &str,
+        latest: chrono::NaiveDate,
+    ) -> Option<chrono::NaiveDate> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(date) if date > latest => {
+                self.add(field, "This date is in the future.");
+                None
+            }
+            Ok(date) if date.year() < 1900 => {
+                self.add(field, "Enter a date after 1900.");
+                None
+            }
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.add(field, "Enter a date as YYYY-MM-DD.");
+                None
+            }
         }
     }
 

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod customers;
 pub mod fields;
 pub mod sites;
+pub mod vehicles;

@@ -5,6 +5,7 @@ pub mod areas;
 pub mod assets;
 pub mod customers;
 pub mod flash;
+pub mod forms;
 pub mod home;
 pub mod nav;
 pub mod pager;
@@ -14,6 +15,7 @@ pub mod setup;
 pub mod shell;
 pub mod sign_in;
 pub mod sites;
+pub mod vehicles;
 
 use actix_web::{HttpRequest, web};
 
@@ -46,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/favicon.ico", web::get().to(assets::favicon));
     customers::configure(cfg);
     sites::configure(cfg);
+    vehicles::configure(cfg);
     areas::configure(cfg);
 }
 

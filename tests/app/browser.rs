@@ -411,3 +411,132 @@ async fn the_front_desk_adds_a_customer_fixes_a_typo_and_finds_them_by_typing() 
 
     driver.client.clone().close().await.unwrap();
 }
+
+/// Waits until the address bar contains `part`, for searches that push their URL.
+async fn wait_for_url(c: &Client, part: &str) -> String {
+    let mut url = String::new();
+    for _ in 0..50 {
+        url = c.current_url().await.unwrap().to_string();
+        if url.contains(part) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    url
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let field = c.wait().for_element(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn submit(c: &Client) {
+    c.find(Locator::Css("button[type=submit].button-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: pass --include-ignored (see README)"]
+async fn the_front_desk_registers_a_vehicle_and_finds_its_owner_by_plate() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let site = app.create_site("North").await;
+    let api = crate::helpers::client_at(&app, Role::Advisor, Some(site)).await;
+    let owner = crate::vehicles_api::new_customer(&app, &api, "Owusu").await;
+    app.create_user("desk@example.com", Role::Advisor, Some(site))
+        .await;
+    let driver = start_browser(1280, 800).await;
+    let c = &driver.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "desk@example.com", PASSWORD).await;
+    c.wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
+
+    c.goto(&app.url("/vehicles")).await.unwrap();
+    screenshot(c, "14-vehicles-empty").await;
+    c.goto(&app.url(&format!("/customers/{owner}")))
+        .await
+        .unwrap();
+    c.find(Locator::LinkText("Add vehicle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_into(c, "#license_plate", "gr 4411-24").await;
+    type_into(c, "#year", "2019").await;
+    type_into(c, "#make", "Toyota").await;
+    type_into(c, "#model", "Corolla").await;
+    type_into(c, "#vin", "ABC").await;
+    submit(c).await;
+    let error = c
+        .wait()
+        .for_element(Locator::Css("#vin-error"))
+        .await
+        .unwrap();
+    assert_eq!(
+        error.text().await.unwrap(),
+        "A VIN has exactly 17 characters."
+    );
+    screenshot(c, "15-vehicle-form-error").await;
+
+    type_into(c, "#vin", "1M8GDM9AXKP042788").await;
+    submit(c).await;
+    let heading = c
+        .wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
+    assert!(heading.text().await.unwrap().contains("GR 4411-24"));
+    screenshot(c, "16-vehicle-detail").await;
+
+    c.goto(&app.url("/vehicles")).await.unwrap();
+    type_into(c, "#vehicle-search", "gr44").await;
+    let url = wait_for_url(c, "q=gr44").await;
+    assert!(
+        url.contains("q=gr44"),
+        "the search is kept in the URL: {url}"
+    );
+    let rows = c
+        .find_all(Locator::Css("#vehicle-results tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    screenshot(c, "17-vehicle-search").await;
+    c.find(Locator::LinkText("Ama Owusu"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = c
+        .wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Ama Owusu");
+    assert!(c.find(Locator::LinkText("GR 4411-24")).await.is_ok());
+
+    c.set_window_size(390, 844).await.unwrap();
+    c.find(Locator::LinkText("GR 4411-24"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("dl.facts"))
+        .await
+        .unwrap();
+    screenshot(c, "18-vehicle-detail-phone").await;
+    c.goto(&app.url("/vehicles/new")).await.unwrap();
+    screenshot(c, "19-vehicle-form-phone").await;
+
+    driver.client.clone().close().await.unwrap();
+}

@@ -337,3 +337,18 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// A client signed in as a new user of `role` at `site` (a new site when `None` and the role
+/// needs one).
+pub async fn client_at(app: &TestApp, role: Role, site: Option<SiteId>) -> reqwest::Client {
+    let email = format!(
+        "{}-{}@example.com",
+        role.as_str(),
+        workshop::auth::api_tokens::random_token()[..8].to_lowercase()
+    );
+    app.create_user(&email, role, site).await;
+    let client = new_client();
+    let response = app.sign_in_as(&client, &email, PASSWORD).await;
+    assert_eq!(response.status(), 303, "sign-in of {email} failed");
+    client
+}

@@ -23,3 +23,5 @@ mod shell;
 mod sign_in;
 mod sites_api;
 mod sites_pages;
+mod vehicles_api;
+mod vehicles_pages;

@@ -6,10 +6,9 @@ use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerVehicle, HistoryLine};
 use crate::error::AppError;
 use crate::services::customers::delete_customer;
-use crate::services::fields::WriteError;
 use crate::state::AppState;
-use crate::web::flash;
-use crate::web::shell::{Crumb, Shell, page, see_other};
+use crate::web::forms::{Saved, answer_delete};
+use crate::web::shell::{Crumb, Shell, page};
 
 #[derive(Template)]
 #[template(path = "customers/detail.html")]
@@ -67,18 +66,10 @@ pub async fn delete(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    match delete_customer(&state.db, user.scope(None), user.actor(), id).await {
-        Ok(()) => {
-            flash::push(&session, "success", "Customer deleted.");
-            Ok(see_other("/customers"))
-        }
-        Err(WriteError::Refused(AppError::BadRequest(message) | AppError::Forbidden(message))) => {
-            flash::push(&session, "error", message);
-            Ok(see_other(&format!("/customers/{id}")))
-        }
-        Err(WriteError::Refused(e)) => Err(e),
-        Err(WriteError::Invalid(_)) => Err(AppError::BadRequest(
-            "The customer could not be deleted.".into(),
-        )),
-    }
+    let result = delete_customer(&state.db, user.scope(None), user.actor(), id).await;
+    let deleted = Saved {
+        message: "Customer deleted.".into(),
+        location: "/customers".into(),
+    };
+    answer_delete(&session, result, deleted, &format!("/customers/{id}"))
 }

@@ -1,5 +1,4 @@
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -7,10 +6,9 @@ use crate::auth::current_user::CurrentUser;
 use crate::db::customers;
 use crate::error::{AppError, FieldErrors};
 use crate::services::customers::{CustomerInput, create_customer, update_customer};
-use crate::services::fields::WriteError;
 use crate::state::AppState;
-use crate::web::flash;
-use crate::web::shell::{Crumb, Shell, page, render, see_other};
+use crate::web::forms::{Saved, answer};
+use crate::web::shell::{Crumb, Shell, page};
 
 /// What the form shows: the typed values, kept when the form comes back with errors.
 pub struct Values {
@@ -157,34 +155,30 @@ pub async fn create(
     super::require_reader(&user)?;
     let input = form.into_inner();
     let code = state.settings.phone_country_code.clone();
-    match create_customer(
+    let result = create_customer(
         &state.db,
         user.scope(None),
         user.actor(),
         input.clone(),
         &code,
     )
+    .await;
+    let saved = |row: &customers::CustomerRow| Saved {
+        message: format!("{} added.", row.full_name()),
+        location: format!("/customers/{}", row.id),
+    };
+    answer(&session, result, saved, |errors| {
+        form_page(
+            &req,
+            &state,
+            &session,
+            &user,
+            None,
+            Values::from_input(&input),
+            errors,
+        )
+    })
     .await
-    {
-        Ok(row) => {
-            flash::push(&session, "success", format!("{} added.", row.full_name()));
-            Ok(see_other(&format!("/customers/{}", row.id)))
-        }
-        Err(WriteError::Invalid(errors)) => {
-            let form = form_page(
-                &req,
-                &state,
-                &session,
-                &user,
-                None,
-                Values::from_input(&input),
-                errors,
-            )
-            .await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &form)
-        }
-        Err(WriteError::Refused(e)) => Err(e),
-    }
 }
 
 pub async fn edit_form(
@@ -228,7 +222,7 @@ pub async fn update(
     super::require_reader(&user)?;
     let (id, input) = (id.into_inner(), with_unticked_boxes(form.into_inner()));
     let code = state.settings.phone_country_code.clone();
-    match update_customer(
+    let result = update_customer(
         &state.db,
         user.scope(None),
         user.actor(),
@@ -236,30 +230,26 @@ pub async fn update(
         input.clone(),
         &code,
     )
+    .await;
+    let saved = |row: &customers::CustomerRow| Saved {
+        message: "Changes saved.".into(),
+        location: format!("/customers/{}", row.id),
+    };
+    let name = format!(
+        "{} {}",
+        input.first_name.clone().unwrap_or_default(),
+        input.last_name.clone().unwrap_or_default()
+    );
+    answer(&session, result, saved, |errors| {
+        form_page(
+            &req,
+            &state,
+            &session,
+            &user,
+            Some((id, name)),
+            Values::from_input(&input),
+            errors,
+        )
+    })
     .await
-    {
-        Ok(row) => {
-            flash::push(&session, "success", "Changes saved.");
-            Ok(see_other(&format!("/customers/{}", row.id)))
-        }
-        Err(WriteError::Invalid(errors)) => {
-            let name = format!(
-                "{} {}",
-                input.first_name.clone().unwrap_or_default(),
-                input.last_name.clone().unwrap_or_default()
-            );
-            let form = form_page(
-                &req,
-                &state,
-                &session,
-                &user,
-                Some((id, name)),
-                Values::from_input(&input),
-                errors,
-            )
-            .await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &form)
-        }
-        Err(WriteError::Refused(e)) => Err(e),
-    }
 }

@@ -1,5 +1,4 @@
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
@@ -8,11 +7,10 @@ use crate::db::sites;
 use crate::domain::ids::SiteId;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
-use crate::services::fields::WriteError;
 use crate::services::sites::{SiteInput, create_site, update_site};
 use crate::state::AppState;
-use crate::web::flash;
-use crate::web::shell::{Crumb, Shell, page, render, see_other};
+use crate::web::forms::{Saved, answer};
+use crate::web::shell::{Crumb, Shell, page};
 
 /// Time zones offered first; any IANA name may be typed.
 const COMMON_ZONES: &[&str] = &[
@@ -154,17 +152,15 @@ pub async fn create(
     form: web::Form<SiteInput>,
 ) -> Result<HttpResponse, AppError> {
     let input = with_unticked_box(form.into_inner());
-    match create_site(&state.db, user.scope(None), user.actor(), input.clone()).await {
-        Ok(row) => {
-            flash::push(&session, "success", format!("{} added.", row.name));
-            Ok(see_other(&format!("/sites/{}", row.id)))
-        }
-        Err(WriteError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&req, &state, &session, &user, None, input, errors).await?,
-        ),
-        Err(WriteError::Refused(e)) => Err(e),
-    }
+    let result = create_site(&state.db, user.scope(None), user.actor(), input.clone()).await;
+    let saved = |row: &sites::SiteRow| Saved {
+        message: format!("{} added.", row.name),
+        location: format!("/sites/{}", row.id),
+    };
+    answer(&session, result, saved, |errors| {
+        form_page(&req, &state, &session, &user, None, input, errors)
+    })
+    .await
 }
 
 pub async fn edit_form(
@@ -208,27 +204,22 @@ pub async fn update(
         SiteId(id.into_inner()),
         with_unticked_box(form.into_inner()),
     );
-    match update_site(&state.db, user.scope(None), user.actor(), id, input.clone()).await {
-        Ok(row) => {
-            flash::push(&session, "success", "Changes saved.");
-            Ok(see_other(&format!("/sites/{}", row.id)))
-        }
-        Err(WriteError::Invalid(errors)) => {
-            let name = input.name.clone().unwrap_or_default();
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(
-                    &req,
-                    &state,
-                    &session,
-                    &user,
-                    Some((id, name)),
-                    input,
-                    errors,
-                )
-                .await?,
-            )
-        }
-        Err(WriteError::Refused(e)) => Err(e),
-    }
+    let result = update_site(&state.db, user.scope(None), user.actor(), id, input.clone()).await;
+    let saved = |row: &sites::SiteRow| Saved {
+        message: "Changes saved.".into(),
+        location: format!("/sites/{}", row.id),
+    };
+    let name = input.name.clone().unwrap_or_default();
+    answer(&session, result, saved, |errors| {
+        form_page(
+            &req,
+            &state,
+            &session,
+            &user,
+            Some((id, name)),
+            input,
+            errors,
+        )
+    })
+    .await
 }

@@ -11,13 +11,12 @@ use crate::domain::ids::SiteId;
 use crate::domain::percent::BasisPoints;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::services::fields::WriteError;
 use crate::services::sites::delete_site;
 use crate::state::AppState;
-use crate::web::flash;
+use crate::web::forms::{Saved, answer_delete};
 use crate::web::nav::area;
 use crate::web::pager::Pager;
-use crate::web::shell::{Crumb, Shell, page, see_other};
+use crate::web::shell::{Crumb, Shell, page};
 
 /// Tax as people read it: "15% on parts and labour".
 pub fn tax_label(row: &SiteRow) -> String {
@@ -144,18 +143,10 @@ pub async fn delete(
     id: web::Path<i32>,
 ) -> Result<HttpResponse, AppError> {
     let id = SiteId(id.into_inner());
-    match delete_site(&state.db, user.scope(None), user.actor(), id).await {
-        Ok(()) => {
-            flash::push(&session, "success", "Site deleted.");
-            Ok(see_other("/sites"))
-        }
-        Err(WriteError::Refused(AppError::BadRequest(message))) => {
-            flash::push(&session, "error", message);
-            Ok(see_other(&format!("/sites/{id}")))
-        }
-        Err(WriteError::Refused(e)) => Err(e),
-        Err(WriteError::Invalid(_)) => Err(AppError::BadRequest(
-            "The site could not be deleted.".into(),
-        )),
-    }
+    let result = delete_site(&state.db, user.scope(None), user.actor(), id).await;
+    let deleted = Saved {
+        message: "Site deleted.".into(),
+        location: "/sites".into(),
+    };
+    answer_delete(&session, result, deleted, &format!("/sites/{id}"))
 }

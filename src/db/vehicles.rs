@@ -1,0 +1,270 @@
+//! Vehicles belong to a customer and a site. Every read takes a [`Scope`], so a site-bound user
+//! never finds another site's vehicles; plates are unique by `plate_key`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::customers::HistoryLine;
+use super::paging::{Page, PageRequest};
+use super::schema::{customers, service_requests, sites, vehicles};
+use super::scope::Scope;
+use super::{AnyConnection, DbError, lower, now};
+
+#[derive(Queryable, Selectable, Serialize, Clone, Debug)]
+#[diesel(table_name = vehicles)]
+pub struct VehicleRow {
+    pub id: i32,
+    pub customer_id: i32,
+    pub site_id: i32,
+    pub make: String,
+    pub model: String,
+    pub year: i32,
+    pub license_plate: String,
+    pub plate_key: String,
+    pub vin: Option<String>,
+    pub odometer_km: Option<i32>,
+    pub last_serviced: Option<NaiveDate>,
+    pub service_interval_days: i32,
+    pub service_interval_km: Option<i32>,
+    pub last_reminder_sent: Option<NaiveDate>,
+    pub reminders_sent_in_cycle: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl VehicleRow {
+    /// "2019 Toyota Corolla".
+    pub fn title(&self) -> String {
+        format!("{} {} {}", self.year, self.make, self.model)
+    }
+}
+
+/// A vehicle with its owner's and site's names: one row of the list, the detail page's header.
+#[derive(Queryable, Serialize, Clone, Debug)]
+pub struct VehicleView {
+    #[diesel(embed)]
+    pub vehicle: VehicleRow,
+    pub customer_first_name: String,
+    pub customer_last_name: String,
+    pub site_name: String,
+}
+
+impl VehicleView {
+    pub fn owner(&self) -> String {
+        format!("{} {}", self.customer_first_name, self.customer_last_name)
+            .trim()
+            .to_owned()
+    }
+}
+
+/// Validated fields of a vehicle; the same set is inserted and updated (a cleared VIN is NULL).
+#[derive(Insertable, AsChangeset, Clone, Debug)]
+#[diesel(table_name = vehicles, treat_none_as_null = true)]
+pub struct VehicleFields {
+    pub customer_id: i32,
+    pub site_id: i32,
+    pub make: String,
+    pub model: String,
+    pub year: i32,
+    pub license_plate: String,
+    pub plate_key: String,
+    pub vin: Option<String>,
+    pub odometer_km: Option<i32>,
+    pub last_serviced: Option<NaiveDate>,
+    pub service_interval_days: i32,
+    pub service_interval_km: Option<i32>,
+}
+
+/// List order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VehicleSort {
+    Newest,
+    Plate,
+    Make,
+    LastServiced,
+}
+
+/// What the list is narrowed to, besides the scope.
+#[derive(Clone, Debug, Default)]
+pub struct VehicleFilter {
+    /// Words matched against the start of the plate or VIN, make, model or owner's last name.
+    pub q: String,
+    pub customer: Option<i32>,
+    pub site: Option<i32>,
+}
+
+type Joined =
+    diesel::dsl::InnerJoin<diesel::dsl::InnerJoin<vehicles::table, customers::table>, sites::table>;
+
+fn joined() -> Joined {
+    vehicles::table
+        .inner_join(customers::table)
+        .inner_join(sites::table)
+}
+
+/// Keys are letters and digits only, and digits sort before letters, so every key starting
+/// with `prefix` lies in `prefix ..= prefix + "ZZZ…"`: a range an index answers.
+fn prefix_range(prefix: &str) -> (String, String) {
+    (prefix.to_owned(), format!("{prefix}{}", "Z".repeat(20)))
+}
+
+pub fn list_vehicles(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &VehicleFilter,
+    sort: VehicleSort,
+    page: PageRequest,
+) -> Result<Page<VehicleView>, DbError> {
+    let words: Vec<String> = filter.q.split_whitespace().map(str::to_lowercase).collect();
+    let filtered = || {
+        let mut query = joined().into_boxed();
+        if let Some(site) = scope.list_site() {
+            query = query.filter(vehicles::site_id.eq(site.0));
+        }
+        if let Some(site) = filter.site {
+            query = query.filter(vehicles::site_id.eq(site));
+        }
+        if let Some(customer) = filter.customer {
+            query = query.filter(vehicles::customer_id.eq(customer));
+        }
+        // A plate typed with spaces ("as 1") is split into words; each word may also match
+        // as part of the whole plate.
+        let (whole_low, whole_high) = prefix_range(&crate::domain::plate::key_of(&filter.q));
+        for word in &words {
+            let key = crate::domain::plate::key_of(word);
+            let (low, high) = prefix_range(&key);
+            let starts = format!("{word}%");
+            query = query.filter(
+                (vehicles::plate_key
+                    .ge(low.clone())
+                    .and(vehicles::plate_key.le(high.clone())))
+                .or(vehicles::plate_key
+                    .ge(whole_low.clone())
+                    .and(vehicles::plate_key.le(whole_high.clone())))
+                .or(vehicles::vin.ge(low).and(vehicles::vin.le(high)))
+                .or(lower(vehicles::make).like(starts.clone()))
+                .or(lower(vehicles::model).like(starts.clone()))
+                .or(lower(customers::last_name).like(starts)),
+            );
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let ordered = match sort {
+        VehicleSort::Newest => filtered().order(vehicles::id.desc()),
+        VehicleSort::Plate => filtered().order(vehicles::plate_key.asc()),
+        VehicleSort::Make => filtered().order((
+            vehicles::make.asc(),
+            vehicles::model.asc(),
+            vehicles::id.asc(),
+        )),
+        VehicleSort::LastServiced => {
+            filtered().order((vehicles::last_serviced.desc(), vehicles::id.desc()))
+        }
+    };
+    let items = ordered
+        .limit(page.size)
+        .offset(page.offset())
+        .select(view_columns())
+        .load(conn)?;
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        size: page.size,
+    })
+}
+
+type ViewColumns = (
+    diesel::dsl::AsSelect<VehicleRow, <AnyConnection as diesel::Connection>::Backend>,
+    customers::first_name,
+    customers::last_name,
+    sites::name,
+);
+
+fn view_columns() -> ViewColumns {
+    (
+        VehicleRow::as_select(),
+        customers::first_name,
+        customers::last_name,
+        sites::name,
+    )
+}
+
+/// A vehicle the scope may see, with its owner and site; `None` for another site's vehicle.
+pub fn find_vehicle(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: i32,
+) -> Result<Option<VehicleView>, DbError> {
+    let mut query = joined().filter(vehicles::id.eq(id)).into_boxed();
+    if let Some(site) = scope.bound_site() {
+        query = query.filter(vehicles::site_id.eq(site.0));
+    }
+    Ok(query.select(view_columns()).first(conn).optional()?)
+}
+
+/// The id of the vehicle holding `plate_key`, if any.
+pub fn plate_owner(conn: &mut AnyConnection, plate_key: &str) -> Result<Option<i32>, DbError> {
+    Ok(vehicles::table
+        .filter(vehicles::plate_key.eq(plate_key))
+        .select(vehicles::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The latest jobs of a vehicle that `scope` may see, in one query.
+pub fn history_of(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    vehicle: i32,
+    limit: i64,
+) -> Result<Vec<HistoryLine>, DbError> {
+    let mut query = service_requests::table
+        .inner_join(sites::table)
+        .filter(service_requests::vehicle_id.eq(vehicle))
+        .into_boxed();
+    if let Some(site) = scope.bound_site() {
+        query = query.filter(service_requests::site_id.eq(site.0));
+    }
+    Ok(query
+        .order(service_requests::id.desc())
+        .limit(limit)
+        .select((
+            service_requests::id,
+            service_requests::display_number,
+            service_requests::status,
+            service_requests::transaction_type,
+            sites::name,
+            service_requests::created_at,
+        ))
+        .load(conn)?)
+}
+
+pub fn has_history(conn: &mut AnyConnection, vehicle: i32) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        service_requests::table.filter(service_requests::vehicle_id.eq(vehicle)),
+    ))
+    .get_result(conn)?)
+}
+
+pub fn insert_vehicle(conn: &mut AnyConnection, f: &VehicleFields) -> Result<i32, DbError> {
+    let at = now();
+    Ok(diesel::insert_into(vehicles::table)
+        .values((f, vehicles::created_at.eq(at), vehicles::updated_at.eq(at)))
+        .returning(vehicles::id)
+        .get_result(conn)?)
+}
+
+pub fn update_vehicle(conn: &mut AnyConnection, id: i32, f: &VehicleFields) -> Result<(), DbError> {
+    diesel::update(vehicles::table.find(id))
+        .set((f, vehicles::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_vehicle(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> {
+    diesel::delete(vehicles::table.find(id)).execute(conn)?;
+    Ok(())
+}
