@@ -25,6 +25,15 @@ pub fn param<'a>(params: &'a Params, name: &str) -> &'a str {
     params.get(name).map(|v| v.trim()).unwrap_or("")
 }
 
+/// An id filter; anything unparseable matches nothing rather than everything.
+pub fn id_param(params: &Params, names: &[&str]) -> Option<i32> {
+    let raw = names
+        .iter()
+        .map(|n| param(params, n))
+        .find(|v| !v.is_empty())?;
+    Some(raw.parse().unwrap_or(-1))
+}
+
 /// Wraps a page of DTOs in the envelope.
 pub fn envelope<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> Value {
     let link = |target: i64| {

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod health;
 pub mod listing;
 pub mod me;
+pub mod mechanics;
 pub mod sites;
 pub mod vehicles;
 
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me/", web::get().to(me::me))
             .configure(sites::configure)
             .configure(customers::configure)
-            .configure(vehicles::configure),
+            .configure(vehicles::configure)
+            .configure(mechanics::configure),
     );
 }

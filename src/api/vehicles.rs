@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Value, json};
 
 use super::customers::require_reader;
-use super::listing::{Params, envelope, page_request, param};
+use super::listing::{Params, envelope, id_param, page_request, param};
 use crate::auth::current_user::CurrentUser;
 use crate::db::vehicles::{self, VehicleFilter, VehicleView};
 use crate::error::AppError;
@@ -42,15 +42,6 @@ fn saved_dto(s: &Saved) -> Value {
     let mut dto = vehicle_dto(&s.vehicle);
     dto["warnings"] = json!(s.warnings);
     dto
-}
-
-/// An id filter; anything unparseable matches nothing rather than everything.
-fn id_param(params: &Params, names: &[&str]) -> Option<i32> {
-    let raw = names
-        .iter()
-        .map(|n| param(params, n))
-        .find(|v| !v.is_empty())?;
-    Some(raw.parse().unwrap_or(-1))
 }
 
 async fn list(

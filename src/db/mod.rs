@@ -5,6 +5,7 @@ pub mod audit;
 pub mod connection;
 pub mod customers;
 pub mod login_attempts;
+pub mod mechanics;
 pub mod migrations;
 pub mod paging;
 pub mod schema;

@@ -170,3 +170,11 @@ pub fn delete_site(conn: &mut AnyConnection, id: SiteId) -> Result<(), DbError> 
     diesel::delete(sites::table.find(id.0)).execute(conn)?;
     Ok(())
 }
+
+/// Whether a site with this id exists (whoever asks).
+pub fn site_exists(conn: &mut AnyConnection, id: i32) -> Result<bool, DbError> {
+    Ok(
+        diesel::select(diesel::dsl::exists(sites::table.filter(sites::id.eq(id))))
+            .get_result(conn)?,
+    )
+}

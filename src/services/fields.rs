@@ -4,6 +4,8 @@
 use chrono::Datelike;
 
 use crate::db::DbError;
+use crate::db::scope::Scope;
+use crate::domain::ids::SiteId;
 use crate::error::{AppError, FieldErrors};
 
 /// Why a create, update or delete did not happen: the input was invalid (shown next to the
@@ -165,4 +167,32 @@ pub fn lenient_text<'de, D: serde::Deserializer<'de>>(
         serde_json::Value::Number(n) => Some(n.to_string()),
         other => Some(other.to_string()),
     })
+}
+
+/// The site a write goes to: a site-bound user's own (403 for another), or the one chosen.
+pub fn site_for_write(
+    scope: &Scope,
+    raw: Option<&str>,
+    p: &mut Problems,
+) -> Result<SiteId, AppError> {
+    let chosen = raw.map(str::trim).filter(|s| !s.is_empty());
+    let chosen = match chosen.map(str::parse::<i32>) {
+        Some(Ok(id)) => Some(SiteId(id)),
+        Some(Err(_)) => {
+            p.add("site", "Choose a site.");
+            None
+        }
+        None => None,
+    };
+    match (scope.bound_site(), chosen) {
+        (Some(own), Some(site)) if site != own => Err(AppError::Forbidden(
+            "You can only record things at your own site.".into(),
+        )),
+        (Some(own), _) => Ok(own),
+        (None, Some(site)) => Ok(site),
+        (None, None) => {
+            p.add("site", "Choose a site.");
+            Ok(SiteId(0))
+        }
+    }
 }

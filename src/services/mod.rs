@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod customers;
 pub mod fields;
+pub mod mechanics;
 pub mod sites;
 pub mod vehicles;

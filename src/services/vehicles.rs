@@ -6,11 +6,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::fields::{Problems, WriteError};
+use super::fields::{Problems, WriteError, site_for_write};
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::scope::Scope;
 use crate::db::vehicles::{self, VehicleFields, VehicleRow, VehicleView};
-use crate::db::{AnyConnection, DbError, customers, schema, write_transaction};
+use crate::db::{AnyConnection, DbError, customers, write_transaction};
 use crate::domain::ids::SiteId;
 use crate::domain::plate::Plate;
 use crate::domain::vin::{CHECK_DIGIT_WARNING, Vin};
@@ -177,38 +177,6 @@ fn validate_shape(
     (fields, warnings)
 }
 
-/// The site a write goes to: a site-bound user's own (403 for another), or the one chosen.
-fn site_for_write(
-    scope: &Scope,
-    input: &VehicleInput,
-    p: &mut Problems,
-) -> Result<SiteId, AppError> {
-    let chosen = input
-        .site
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let chosen = match chosen.map(str::parse::<i32>) {
-        Some(Ok(id)) => Some(SiteId(id)),
-        Some(Err(_)) => {
-            p.add("site", "Choose a site.");
-            None
-        }
-        None => None,
-    };
-    match (scope.bound_site(), chosen) {
-        (Some(own), Some(site)) if site != own => Err(AppError::Forbidden(
-            "You can only record things at your own site.".into(),
-        )),
-        (Some(own), _) => Ok(own),
-        (None, Some(site)) => Ok(site),
-        (None, None) => {
-            p.add("site", "Choose a site.");
-            Ok(SiteId(0))
-        }
-    }
-}
-
 /// The checks against other rows: the owner exists and is not the walk-in, the site exists,
 /// the plate is free.
 fn validate_references(
@@ -227,7 +195,7 @@ fn validate_references(
             Some(_) => {}
         }
     }
-    if fields.site_id > 0 && !site_exists(c, fields.site_id)? {
+    if fields.site_id > 0 && !crate::db::sites::site_exists(c, fields.site_id)? {
         p.add("site", "This site does not exist.");
     }
     if !fields.plate_key.is_empty()
@@ -242,14 +210,6 @@ fn validate_references(
         );
     }
     Ok(())
-}
-
-fn site_exists(c: &mut AnyConnection, id: i32) -> Result<bool, DbError> {
-    use diesel::prelude::*;
-    Ok(diesel::select(diesel::dsl::exists(
-        schema::sites::table.filter(schema::sites::id.eq(id)),
-    ))
-    .get_result(c)?)
 }
 
 pub fn vehicle_json(row: &VehicleRow) -> Value {
@@ -275,7 +235,7 @@ fn save(
     today: NaiveDate,
 ) -> Result<Result<Saved, WriteError>, DbError> {
     let mut p = Problems::default();
-    let site = match site_for_write(&scope, &input, &mut p) {
+    let site = match site_for_write(&scope, input.site.as_deref(), &mut p) {
         Ok(site) => site,
         Err(e) => return Ok(Err(e.into())),
     };

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod flash;
 pub mod forms;
 pub mod home;
+pub mod mechanics;
 pub mod nav;
 pub mod pager;
 pub mod paths;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     sites::configure(cfg);
     vehicles::configure(cfg);
+    mechanics::configure(cfg);
     areas::configure(cfg);
 }
 

@@ -16,6 +16,7 @@ mod cli;
 mod customers_api;
 mod customers_pages;
 mod health;
+mod mechanics;
 mod migrations;
 mod session;
 mod setup;
