@@ -7,6 +7,7 @@ pub mod listing;
 pub mod me;
 pub mod mechanics;
 pub mod sites;
+pub mod users;
 pub mod vehicles;
 
 use actix_web::web;
@@ -32,6 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(sites::configure)
             .configure(customers::configure)
             .configure(vehicles::configure)
-            .configure(mechanics::configure),
+            .configure(mechanics::configure)
+            .configure(users::configure),
     );
 }

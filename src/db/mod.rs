@@ -11,6 +11,7 @@ pub mod paging;
 pub mod schema;
 pub mod scope;
 pub mod sites;
+pub mod staff;
 pub mod tokens;
 pub mod users;
 pub mod vehicles;

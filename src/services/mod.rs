@@ -5,4 +5,5 @@ pub mod customers;
 pub mod fields;
 pub mod mechanics;
 pub mod sites;
+pub mod staff;
 pub mod vehicles;

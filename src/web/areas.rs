@@ -19,7 +19,14 @@ struct ComingSoonPage {
 }
 
 /// Areas whose real pages exist; they register their own routes.
-const BUILT: &[&str] = &["home", "customers", "sites", "vehicles", "mechanics"];
+const BUILT: &[&str] = &[
+    "home",
+    "customers",
+    "sites",
+    "vehicles",
+    "mechanics",
+    "staff",
+];
 
 /// Registers a placeholder page for every area not built yet.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -16,6 +16,7 @@ pub mod setup;
 pub mod shell;
 pub mod sign_in;
 pub mod sites;
+pub mod staff;
 pub mod vehicles;
 
 use actix_web::{HttpRequest, web};
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sites::configure(cfg);
     vehicles::configure(cfg);
     mechanics::configure(cfg);
+    staff::configure(cfg);
     areas::configure(cfg);
 }
 

@@ -580,5 +580,21 @@ async fn a_manager_adds_a_mechanic_and_sees_them_listed() {
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&app.url("/mechanics")).await.unwrap();
     screenshot(c, "23-mechanics-list-phone").await;
+
+    c.set_window_size(1280, 800).await.unwrap();
+    c.goto(&app.url("/staff/new")).await.unwrap();
+    type_into(c, "#name", "Esi Addo").await;
+    type_into(c, "#email", "esi@example.com").await;
+    type_into(c, "#password", "Correct horse 42 battery").await;
+    submit(c).await;
+    c.wait()
+        .for_element(Locator::Css("form[action$='/password']"))
+        .await
+        .unwrap();
+    screenshot(c, "24-staff-detail").await;
+    c.goto(&app.url("/staff")).await.unwrap();
+    let rows = c.find_all(Locator::Css("tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2, "the manager and the new advisor");
+    screenshot(c, "25-staff-list").await;
     driver.client.clone().close().await.unwrap();
 }

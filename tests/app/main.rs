@@ -24,5 +24,6 @@ mod shell;
 mod sign_in;
 mod sites_api;
 mod sites_pages;
+mod staff;
 mod vehicles_api;
 mod vehicles_pages;
