@@ -2,6 +2,7 @@
 //! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
 
 pub mod audit;
+pub mod bulk;
 pub mod connection;
 pub mod customers;
 pub mod login_attempts;

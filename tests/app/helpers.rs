@@ -175,7 +175,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts the app with setting overrides (e.g. a short idle timeout).
 pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> TestApp {
-    let database = TestDatabase::create(backend);
+    spawn_app_on(TestDatabase::create(backend), overrides).await
+}
+
+/// Starts the app on a database that already exists (filled by a command, say).
+pub async fn spawn_app_on(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     let settings = Settings::from_vars(&test_vars(&database, overrides)).unwrap();
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());

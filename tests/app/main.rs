@@ -15,6 +15,7 @@ mod browser;
 mod cli;
 mod customers_api;
 mod customers_pages;
+mod demo;
 mod health;
 mod migrations;
 mod session;
