@@ -215,6 +215,22 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Statements the app's database pool has run so far (see `Db::queries_run`).
+    pub fn queries_run(&self) -> u64 {
+        self.db.queries_run()
+    }
+
+    /// GETs `path` with the app's client; returns the status and how many database queries
+    /// the request cost. Run requests one at a time around it: the count is the pool's.
+    pub async fn queries_for(&self, path: &str) -> (u16, u64) {
+        let before = self.queries_run();
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        // The body is read so that everything the handler does has finished.
+        let _ = response.bytes().await.unwrap();
+        (status, self.queries_run() - before)
+    }
+
     /// The CSRF token of the session, read from a page's form or meta tag.
     pub async fn csrf_token(&self, client: &reqwest::Client, page: &str) -> String {
         let html = client

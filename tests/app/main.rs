@@ -18,6 +18,7 @@ mod customers_pages;
 mod demo;
 mod health;
 mod migrations;
+mod query_counts;
 mod session;
 mod setup;
 mod shell;
