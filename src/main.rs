@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 use workshop::cli::{self, SuperuserArgs};
 use workshop::config::{Environment, Settings};
+use workshop::demo::DemoOptions;
 use workshop::startup::Application;
 
 #[derive(Parser)]
@@ -28,6 +29,28 @@ enum Command {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Fill an empty database with realistic demo data (refuses a database with data).
+    Demo {
+        /// Workshop sites.
+        #[arg(long, default_value_t = 3)]
+        sites: usize,
+        #[arg(long, default_value_t = 2000)]
+        customers: usize,
+        /// Vehicles shared out among the customers [default: 3 per customer].
+        #[arg(long)]
+        vehicles: Option<usize>,
+        /// Products in the parts catalogue, each stocked at every site.
+        #[arg(long, default_value_t = 500)]
+        products: usize,
+        #[arg(long, default_value_t = 4)]
+        mechanics_per_site: usize,
+        /// The same seed makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The password of every demo login.
+        #[arg(long, default_value = workshop::demo::DEFAULT_PASSWORD)]
+        password: String,
     },
     /// Write a consistent copy of the SQLite database to a new file.
     Backup { file: String },
@@ -63,6 +86,26 @@ async fn main() -> std::process::ExitCode {
                 },
             )
             .await
+        }
+        Command::Demo {
+            sites,
+            customers,
+            vehicles,
+            products,
+            mechanics_per_site,
+            seed,
+            password,
+        } => {
+            let options = DemoOptions {
+                sites,
+                customers,
+                vehicles,
+                products,
+                mechanics_per_site,
+                seed,
+                password,
+            };
+            workshop::demo::run(&settings, options).await
         }
         Command::Backup { file } => cli::backup(&settings, &file).await,
         Command::Healthcheck => cli::healthcheck(&settings),

@@ -1,7 +1,10 @@
 //! One connection type over both backends. The backend is chosen from the URL scheme, never by
 //! trial, so a wrong PostgreSQL password gives libpq's own message instead of a generic one.
 
-use diesel::connection::SimpleConnection;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::{self, CustomizeConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
@@ -34,11 +37,16 @@ impl AnyConnection {
 pub struct AnyConnectionManager {
     backend: Backend,
     url: String,
+    queries: QueryCounter,
 }
 
 impl AnyConnectionManager {
-    pub fn new(backend: Backend, url: String) -> Self {
-        Self { backend, url }
+    pub fn new(backend: Backend, url: String, queries: QueryCounter) -> Self {
+        Self {
+            backend,
+            url,
+            queries,
+        }
     }
 }
 
@@ -55,8 +63,12 @@ impl r2d2::ManageConnection for AnyConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        let alive = conn
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError);
+        // The pool's liveness check on checkout is not work any caller asked for.
+        self.queries.uncount_one();
+        alive
     }
 
     fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
@@ -64,12 +76,15 @@ impl r2d2::ManageConnection for AnyConnectionManager {
     }
 }
 
-/// Settings every SQLite connection needs: WAL so readers never block the writer, foreign keys
-/// (off by default in SQLite), and a busy timeout so a second writer waits instead of failing.
-#[derive(Debug, Clone, Copy)]
-pub struct SqlitePragmas;
+/// Sets up every new connection: for SQLite, WAL so readers never block the writer, foreign
+/// keys (off by default in SQLite), and a busy timeout so a second writer waits instead of
+/// failing; then the query counter, so the setup itself is not counted.
+#[derive(Debug, Clone)]
+pub struct ConnectionSetup {
+    pub queries: QueryCounter,
+}
 
-impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+impl CustomizeConnection<AnyConnection, r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
         if let AnyConnection::Sqlite(c) = conn {
             c.batch_execute(
@@ -78,6 +93,33 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
             )
             .map_err(r2d2::Error::QueryError)?;
         }
+        conn.set_instrumentation(CountStatements(self.queries.0.clone()));
         Ok(())
+    }
+}
+
+/// How many statements the connections of one pool have run (each transaction's BEGIN and
+/// COMMIT included), so tests can check that a page costs a constant number of queries.
+#[derive(Clone, Debug, Default)]
+pub struct QueryCounter(Arc<AtomicU64>);
+
+impl QueryCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn uncount_one(&self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Diesel calls this around everything a connection does; only query starts are counted.
+struct CountStatements(Arc<AtomicU64>);
+
+impl Instrumentation for CountStatements {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
 
 pub mod audit;
+pub mod bulk;
 pub mod connection;
 pub mod customers;
 pub mod login_attempts;
@@ -31,6 +32,7 @@ use crate::config::DatabaseUrl;
 pub struct Db {
     pool: r2d2::Pool<connection::AnyConnectionManager>,
     backend: Backend,
+    queries: connection::QueryCounter,
     /// The SQLite file, checked by [`Db::ping`]: a deleted file keeps working through open
     /// handles while every write is lost, which must show as unhealthy.
     sqlite_file: Option<std::path::PathBuf>,
@@ -63,12 +65,20 @@ impl Db {
             Backend::Sqlite => drop(diesel::SqliteConnection::establish(&raw).map_err(conn_err)?),
             Backend::Postgres => drop(diesel::PgConnection::establish(&raw).map_err(conn_err)?),
         }
+        let queries = connection::QueryCounter::default();
+        let setup = connection::ConnectionSetup {
+            queries: queries.clone(),
+        };
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
-            .connection_customizer(Box::new(connection::SqlitePragmas))
-            .build(connection::AnyConnectionManager::new(backend, raw))?;
+            .connection_customizer(Box::new(setup))
+            .build(connection::AnyConnectionManager::new(
+                backend,
+                raw,
+                queries.clone(),
+            ))?;
         let sqlite_file = match url {
             DatabaseUrl::Sqlite(path) if !path.starts_with(':') => Some(path.into()),
             _ => None,
@@ -76,12 +86,19 @@ impl Db {
         Ok(Self {
             pool,
             backend,
+            queries,
             sqlite_file,
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Statements run so far by every connection of the pool (the pool's own liveness checks
+    /// left out): take the difference around a request to see what it cost.
+    pub fn queries_run(&self) -> u64 {
+        self.queries.get()
     }
 
     /// Whether the database answers a query (and, for SQLite, its file is still there).

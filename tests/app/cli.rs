@@ -12,7 +12,7 @@ on_both_databases!(
 );
 
 /// Runs `workshop <args>` in a scratch directory with only the given environment.
-fn workshop(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+pub fn workshop(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_workshop"));
     command
@@ -40,7 +40,7 @@ fn workshop(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output 
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

@@ -175,7 +175,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Starts the app with setting overrides (e.g. a short idle timeout).
 pub async fn spawn_app_with(backend: Backend, overrides: &[(&str, &str)]) -> TestApp {
-    let database = TestDatabase::create(backend);
+    spawn_app_on(TestDatabase::create(backend), overrides).await
+}
+
+/// Starts the app on a database that already exists (filled by a command, say).
+pub async fn spawn_app_on(database: TestDatabase, overrides: &[(&str, &str)]) -> TestApp {
     let settings = Settings::from_vars(&test_vars(&database, overrides)).unwrap();
     let app = Application::build(settings).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -209,6 +213,22 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Statements the app's database pool has run so far (see `Db::queries_run`).
+    pub fn queries_run(&self) -> u64 {
+        self.db.queries_run()
+    }
+
+    /// GETs `path` with the app's client; returns the status and how many database queries
+    /// the request cost. Run requests one at a time around it: the count is the pool's.
+    pub async fn queries_for(&self, path: &str) -> (u16, u64) {
+        let before = self.queries_run();
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        // The body is read so that everything the handler does has finished.
+        let _ = response.bytes().await.unwrap();
+        (status, self.queries_run() - before)
     }
 
     /// The CSRF token of the session, read from a page's form or meta tag.
