@@ -5,6 +5,7 @@ pub mod customers;
 pub mod health;
 pub mod listing;
 pub mod me;
+pub mod products;
 pub mod sites;
 
 use actix_web::web;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/me/", web::get().to(me::me))
             .configure(sites::configure)
-            .configure(customers::configure),
+            .configure(customers::configure)
+            .configure(products::configure),
     );
 }

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod login_attempts;
 pub mod migrations;
 pub mod paging;
+pub mod products;
 pub mod schema;
 pub mod scope;
 pub mod sites;

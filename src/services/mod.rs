@@ -3,4 +3,6 @@
 pub mod accounts;
 pub mod customers;
 pub mod fields;
+pub mod product_import;
+pub mod products;
 pub mod sites;

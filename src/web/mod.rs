@@ -9,6 +9,7 @@ pub mod home;
 pub mod nav;
 pub mod pager;
 pub mod paths;
+pub mod products;
 pub mod session_routes;
 pub mod setup;
 pub mod shell;
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/favicon.ico", web::get().to(assets::favicon));
     customers::configure(cfg);
     sites::configure(cfg);
+    products::configure(cfg);
     areas::configure(cfg);
 }
 

@@ -12,11 +12,15 @@ mod helpers;
 
 mod api_auth;
 mod browser;
+mod browser_stock;
 mod cli;
 mod customers_api;
 mod customers_pages;
 mod health;
 mod migrations;
+mod products_api;
+mod products_import;
+mod products_pages;
 mod session;
 mod setup;
 mod shell;
