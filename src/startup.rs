@@ -59,6 +59,7 @@ impl Application {
             db: db.clone(),
             settings: Arc::new(settings),
             setup_token: Mutex::new(setup_token),
+            imports: Default::default(),
         });
         let server = HttpServer::new(move || build_app(state.clone()))
             .shutdown_timeout(30)

@@ -11,6 +11,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The one-time first-run token; `None` once a user exists or it has been used.
     pub setup_token: Mutex<Option<String>>,
+    /// Product CSV files between preview and confirmation.
+    pub imports: crate::services::product_import::ImportJobs,
 }
 
 impl AppState {

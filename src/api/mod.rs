@@ -6,6 +6,7 @@ pub mod health;
 pub mod listing;
 pub mod me;
 pub mod mechanics;
+pub mod products;
 pub mod sites;
 pub mod users;
 pub mod vehicles;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(customers::configure)
             .configure(vehicles::configure)
             .configure(mechanics::configure)
-            .configure(users::configure),
+            .configure(users::configure)
+            .configure(products::configure),
     );
 }

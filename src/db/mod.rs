@@ -9,6 +9,7 @@ pub mod login_attempts;
 pub mod mechanics;
 pub mod migrations;
 pub mod paging;
+pub mod products;
 pub mod schema;
 pub mod scope;
 pub mod sites;

@@ -71,6 +71,23 @@ impl Scope {
         }
     }
 
+    /// Whether restricted stock rows exist for this user: only managers and superusers see
+    /// and change them (others get 404, and lists leave them out).
+    pub fn sees_restricted_stock(&self) -> bool {
+        matches!(self.role, Role::Superuser | Role::Manager)
+    }
+
+    /// 403 unless the role manages stock (SPEC §1: superuser anywhere, a manager at their own
+    /// site); and 403 for a site-bound manager writing at another site.
+    pub fn require_stock_write(&self, site: SiteId) -> Result<(), AppError> {
+        if !matches!(self.role, Role::Superuser | Role::Manager) {
+            return Err(AppError::Forbidden(
+                "Only a site manager or a superuser can change stock.".into(),
+            ));
+        }
+        self.require_site_for_write(site)
+    }
+
     /// 403 when a write would put a record into a site the user does not belong to.
     pub fn require_site_for_write(&self, site: SiteId) -> Result<(), AppError> {
         self.require_write()?;

@@ -1,7 +1,9 @@
 //! Pure types and rules: no web, database or template imports, so they are unit-tested alone.
 
+pub mod catalogue;
 pub mod email;
 pub mod ids;
+pub mod money;
 pub mod password_policy;
 pub mod percent;
 pub mod phone;

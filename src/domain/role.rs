@@ -53,6 +53,12 @@ impl Role {
         matches!(self, Role::Superuser | Role::Hq)
     }
 
+    /// Whether cost prices and margins are shown: management only, never the front desk or
+    /// mechanics.
+    pub fn sees_cost_prices(self) -> bool {
+        matches!(self, Role::Superuser | Role::Hq | Role::Manager)
+    }
+
     /// Whether the role changes workshop records at all (HQ only reads, outside promotions).
     pub fn can_write(self) -> bool {
         !matches!(self, Role::Hq)

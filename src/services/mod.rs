@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod customers;
 pub mod fields;
 pub mod mechanics;
+pub mod product_import;
+pub mod products;
 pub mod sites;
 pub mod staff;
 pub mod vehicles;

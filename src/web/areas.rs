@@ -26,6 +26,7 @@ const BUILT: &[&str] = &[
     "vehicles",
     "mechanics",
     "staff",
+    "products",
 ];
 
 /// Registers a placeholder page for every area not built yet.

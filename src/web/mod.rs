@@ -11,6 +11,7 @@ pub mod mechanics;
 pub mod nav;
 pub mod pager;
 pub mod paths;
+pub mod products;
 pub mod session_routes;
 pub mod setup;
 pub mod shell;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     vehicles::configure(cfg);
     mechanics::configure(cfg);
     staff::configure(cfg);
+    products::configure(cfg);
     areas::configure(cfg);
 }
 

@@ -9,9 +9,9 @@ use workshop::domain::role::Role;
 
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 
-struct Driver {
+pub struct Driver {
     process: Child,
-    client: Client,
+    pub client: Client,
 }
 
 impl Drop for Driver {
@@ -21,7 +21,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_browser(width: u32, height: u32) -> Driver {
+pub async fn start_browser(width: u32, height: u32) -> Driver {
     // Several TLS stacks are linked into the tests; WebDriver's client needs one chosen.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -65,14 +65,14 @@ async fn start_browser(width: u32, height: u32) -> Driver {
     panic!("chromedriver did not answer on {url}");
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub async fn screenshot(client: &Client, name: &str) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let png = client.screenshot().await.unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
+pub async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
     client
         .find(Locator::Css("#email"))
         .await

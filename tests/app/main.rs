@@ -12,6 +12,7 @@ mod helpers;
 
 mod api_auth;
 mod browser;
+mod browser_stock;
 mod cli;
 mod customers_api;
 mod customers_pages;
@@ -19,6 +20,9 @@ mod demo;
 mod health;
 mod mechanics;
 mod migrations;
+mod products_api;
+mod products_import;
+mod products_pages;
 mod query_counts;
 mod session;
 mod setup;

@@ -15,6 +15,10 @@ on_both_databases!(list_pages_cost_constant_queries);
 enum Rows {
     Customers,
     Sites,
+    Vehicles,
+    Mechanics,
+    Staff,
+    Products,
 }
 
 /// Every list page and list API route, with the rows it lists. Add each new list here.
@@ -25,6 +29,15 @@ const LISTS: &[(&str, Rows)] = &[
     ("/sites?page_size=50", Rows::Sites),
     ("/api/v1/customers/?page_size=50", Rows::Customers),
     ("/api/v1/sites/?page_size=50", Rows::Sites),
+    ("/vehicles?page_size=50", Rows::Vehicles),
+    ("/vehicles?page_size=50&q=gr", Rows::Vehicles),
+    ("/api/v1/vehicles/?page_size=50", Rows::Vehicles),
+    ("/mechanics?page_size=50&status=all", Rows::Mechanics),
+    ("/api/v1/mechanics/?page_size=50", Rows::Mechanics),
+    ("/staff?page_size=50", Rows::Staff),
+    ("/api/v1/users/?page_size=50", Rows::Staff),
+    ("/products?page_size=50", Rows::Products),
+    ("/api/v1/products/?page_size=50", Rows::Products),
 ];
 
 /// Adds `n` rows of a kind, numbered from `from`.
@@ -35,26 +48,117 @@ async fn add_rows(app: &TestApp, kind: Rows, from: usize, n: usize, by: UserId) 
                 app.create_site(&format!("Site {i:03}")).await;
             }
             Rows::Customers => {
-                let fields = CustomerFields {
-                    first_name: format!("Ada{i}"),
-                    last_name: "Mensah".into(),
-                    phone: format!("+1555010{i:04}"),
-                    email: Some(format!("ada{i}@example.com")),
-                    preferred_channel: "sms".into(),
-                    receive_service_reminders: true,
-                    receive_marketing: false,
-                    notes: String::new(),
-                };
+                let fields = customer(i);
                 app.db
                     .write(move |c| insert_customer(c, &fields, by))
                     .await
                     .unwrap();
             }
+            Rows::Vehicles => add_vehicle(app, i, by).await,
+            Rows::Mechanics => add_mechanic(app, i).await,
+            Rows::Products => add_product(app, i).await,
+            Rows::Staff => {
+                app.create_user(&format!("staff{i}@example.com"), Role::Advisor, None)
+                    .await;
+            }
         }
     }
 }
 
-const KINDS: [Rows; 2] = [Rows::Customers, Rows::Sites];
+const KINDS: [Rows; 6] = [
+    Rows::Sites,
+    Rows::Customers,
+    Rows::Vehicles,
+    Rows::Mechanics,
+    Rows::Staff,
+    Rows::Products,
+];
+
+/// A vehicle (with its own owner) at the first site.
+async fn add_vehicle(app: &TestApp, i: usize, by: UserId) {
+    use diesel::prelude::*;
+    use workshop::db::schema::sites;
+    use workshop::db::vehicles::{VehicleFields, insert_vehicle};
+    app.db
+        .write(move |c| {
+            let site: i32 = sites::table.select(sites::id).order(sites::id).first(c)?;
+            let owner = insert_customer(c, &customer(i + 1000), by)?;
+            let vehicle = VehicleFields {
+                customer_id: owner,
+                site_id: site,
+                make: "Toyota".into(),
+                model: "Corolla".into(),
+                year: 2019,
+                license_plate: format!("GR {i:04}"),
+                plate_key: format!("GR{i:04}"),
+                vin: None,
+                odometer_km: Some(1000),
+                last_serviced: None,
+                service_interval_days: 180,
+                service_interval_km: None,
+            };
+            insert_vehicle(c, &vehicle)
+        })
+        .await
+        .unwrap();
+}
+
+async fn add_mechanic(app: &TestApp, i: usize) {
+    use diesel::prelude::*;
+    use workshop::db::mechanics::{MechanicFields, insert_mechanic};
+    use workshop::db::schema::sites;
+    app.db
+        .write(move |c| {
+            let site: i32 = sites::table.select(sites::id).order(sites::id).first(c)?;
+            let fields = MechanicFields {
+                site_id: site,
+                name: format!("Mechanic {i}"),
+                phone: String::new(),
+                email: None,
+                is_active: true,
+            };
+            insert_mechanic(c, &fields)
+        })
+        .await
+        .unwrap();
+}
+
+async fn add_product(app: &TestApp, i: usize) {
+    use workshop::db::products::{ProductFields, insert_product};
+    let fields = ProductFields {
+        name: format!("Brake pad {i}"),
+        sku: Some(format!("BP-{i:04}")),
+        fmsi_number: String::new(),
+        product_type: String::new(),
+        position: String::new(),
+        application: String::new(),
+        description: String::new(),
+        brand: "Bosch".into(),
+        part_number: String::new(),
+        category: "spare_part".into(),
+        unit_of_measure: "each".into(),
+        unit_price_cents: 1000,
+        cost_price_cents: Some(600),
+        is_active: true,
+    };
+    app.db
+        .write(move |c| insert_product(c, &fields))
+        .await
+        .unwrap();
+}
+
+fn customer(i: usize) -> CustomerFields {
+    CustomerFields {
+        first_name: format!("Ada{i}"),
+        last_name: "Mensah".into(),
+        phone: format!("+1555010{i:04}"),
+        email: Some(format!("ada{i}@example.com")),
+        preferred_channel: "sms".into(),
+        receive_service_reminders: true,
+        receive_marketing: false,
+        notes: String::new(),
+    }
+}
 
 async fn list_pages_cost_constant_queries(backend: Backend) {
     let app = spawn_app(backend).await;

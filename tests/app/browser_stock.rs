@@ -1,0 +1,205 @@
+//! Browser journeys of the catalogue and stock pages, with screenshots of every page at desktop
+//! and phone width in `target/screenshots/`.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use workshop::domain::role::Role;
+
+use crate::browser::{screenshot, sign_in, start_browser};
+use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn submit(c: &Client) {
+    c.find(Locator::Css("form.form button[type=submit].button-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn heading(c: &Client) -> String {
+    c.wait()
+        .for_element(Locator::Css("h1.page-title"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Waits until the page's heading is `expected` (a click starts a navigation that ends later).
+async fn wait_for_heading(c: &Client, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(h1) = c.find(Locator::Css("h1.page-title")).await
+            && let Ok(text) = h1.text().await
+        {
+            if text == expected {
+                return;
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the heading stayed “{last}”, expected “{expected}”");
+}
+
+/// Visits each path at the current window size and saves a screenshot named after it.
+async fn shoot_all(c: &Client, app: &TestApp, pages: &[(&str, &str)], suffix: &str) {
+    for (path, name) in pages {
+        c.goto(&app.url(path)).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css("h1.page-title"))
+            .await
+            .unwrap();
+        screenshot(c, &format!("{name}{suffix}")).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: pass --include-ignored (see README)"]
+async fn a_superuser_adds_a_product_and_imports_a_price_list() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_user("owner@example.com", Role::Superuser, None)
+        .await;
+    let driver = start_browser(1280, 900).await;
+    let c = &driver.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "owner@example.com", PASSWORD).await;
+    heading(c).await;
+
+    c.goto(&app.url("/products")).await.unwrap();
+    screenshot(c, "20-products-empty").await;
+    c.find(Locator::LinkText("New product"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("#name")).await.unwrap();
+    type_into(c, "#name", "Front brake pads").await;
+    type_into(c, "#sku", "BP-100").await;
+    type_into(c, "#unit_price", "45.555").await;
+    type_into(c, "#cost_price", "30").await;
+    type_into(c, "#brand", "Bosch").await;
+    type_into(c, "#application", "Toyota Corolla, Honda Civic").await;
+    submit(c).await;
+    let error = c
+        .wait()
+        .for_element(Locator::Css(".field-error"))
+        .await
+        .unwrap();
+    assert_eq!(error.text().await.unwrap(), "Use at most two decimals.");
+    screenshot(c, "21-product-form-error").await;
+    type_into(c, "#unit_price", "45.50").await;
+    submit(c).await;
+    wait_for_heading(c, "Front brake pads").await;
+    screenshot(c, "22-product-detail").await;
+
+    c.goto(&app.url("/products/import")).await.unwrap();
+    screenshot(c, "23-product-import").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prices.csv");
+    std::fs::write(&file, "name,sku,price,cost,brand\nRear pads,bp-100,50,31,Bosch\nOil filter,OF-1,9.99,4,Mann\nAir filter,AF-1,12,x,Mann\n").unwrap();
+    c.find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#import-upload button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#import-problems"))
+        .await
+        .unwrap();
+    screenshot(c, "24-import-preview-problems").await;
+
+    c.goto(&app.url("/products/import")).await.unwrap();
+    std::fs::write(
+        &file,
+        "name,sku,price,cost,brand\nRear pads,bp-100,50,31,Bosch\nOil filter,OF-1,9.99,4,Mann\n",
+    )
+    .unwrap();
+    c.find(Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#import-upload button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#import-rows"))
+        .await
+        .unwrap();
+    screenshot(c, "25-import-preview").await;
+    c.find(Locator::Css("form[action$='/confirm'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-import-done]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        done.text().await.unwrap(),
+        "Import complete: 1 created, 1 updated, 0 unchanged."
+    );
+    screenshot(c, "26-import-done").await;
+
+    c.goto(&app.url("/products")).await.unwrap();
+    c.find(Locator::Css("#product-search"))
+        .await
+        .unwrap()
+        .send_keys("mann")
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if c.current_url().await.unwrap().as_str().contains("q=mann") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rows = c
+        .find_all(Locator::Css("#product-results tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "search-as-you-type narrowed the list");
+    screenshot(c, "27-products-search").await;
+    driver.client.clone().close().await.unwrap();
+
+    let phone = start_browser(390, 844).await;
+    let c = &phone.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "owner@example.com", PASSWORD).await;
+    heading(c).await;
+    let pages = [
+        ("/products", "20-products"),
+        ("/products/1", "22-product-detail"),
+        ("/products/1/edit", "21-product-form"),
+        ("/products/import", "23-product-import"),
+    ];
+    shoot_all(c, &app, &pages, "-phone").await;
+    phone.client.clone().close().await.unwrap();
+}
