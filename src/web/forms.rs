@@ -44,7 +44,7 @@ where
 }
 
 /// Answers a delete button: gone → the list with a flash; refused for a reason the user can act
-/// on (history to keep, another site's records) → back to the record with that reason.
+/// on (history to keep) → back to the record with that reason; forbidden → the 403 page.
 pub fn answer_delete(
     session: &Session,
     result: Result<(), WriteError>,
@@ -56,7 +56,7 @@ pub fn answer_delete(
             flash::push(session, "success", deleted.message);
             Ok(see_other(&deleted.location))
         }
-        Err(WriteError::Refused(AppError::BadRequest(message) | AppError::Forbidden(message))) => {
+        Err(WriteError::Refused(AppError::BadRequest(message))) => {
             flash::push(session, "error", message);
             Ok(see_other(back_to))
         }

@@ -10,6 +10,7 @@
 
 mod helpers;
 
+mod access_matrix;
 mod api_auth;
 mod browser;
 mod browser_stock;
