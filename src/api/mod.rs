@@ -6,6 +6,7 @@ pub mod health;
 pub mod listing;
 pub mod me;
 pub mod mechanics;
+pub mod openapi;
 pub mod products;
 pub mod sites;
 pub mod users;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             }),
     )
     .route("/health/", web::get().to(health::health))
+    .configure(openapi::configure)
     .route("/auth/login/", web::post().to(auth::login))
     .route("/auth/refresh/", web::post().to(auth::refresh))
     .route("/auth/logout/", web::post().to(auth::logout))

@@ -93,6 +93,8 @@ pub fn is_public(path: &str) -> bool {
         paths::HEALTH,
         "/favicon.ico",
         paths::KEEPALIVE,
+        "/api/openapi.json",
+        "/api/docs/",
     ];
     EXACT.contains(&path) || PREFIXES.iter().any(|p| path.starts_with(p))
 }

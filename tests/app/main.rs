@@ -21,6 +21,7 @@ mod demo;
 mod health;
 mod mechanics;
 mod migrations;
+mod openapi;
 mod products_api;
 mod products_import;
 mod products_pages;
