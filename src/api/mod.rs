@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod customers;
 pub mod health;
+pub mod inventory;
 pub mod listing;
 pub mod me;
 pub mod products;
@@ -30,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me/", web::get().to(me::me))
             .configure(sites::configure)
             .configure(customers::configure)
-            .configure(products::configure),
+            .configure(products::configure)
+            .configure(inventory::configure),
     );
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod connection;
 pub mod customers;
+pub mod inventory;
 pub mod login_attempts;
 pub mod migrations;
 pub mod paging;

@@ -6,3 +6,4 @@ pub mod fields;
 pub mod product_import;
 pub mod products;
 pub mod sites;
+pub mod stock;

@@ -19,7 +19,7 @@ struct ComingSoonPage {
 }
 
 /// Areas whose real pages exist; they register their own routes.
-const BUILT: &[&str] = &["home", "customers", "sites", "products"];
+const BUILT: &[&str] = &["home", "customers", "sites", "products", "inventory"];
 
 /// Registers a placeholder page for every area not built yet.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod customers;
 pub mod flash;
 pub mod home;
+pub mod inventory;
 pub mod nav;
 pub mod pager;
 pub mod paths;
@@ -48,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     sites::configure(cfg);
     products::configure(cfg);
+    inventory::configure(cfg);
     areas::configure(cfg);
 }
 

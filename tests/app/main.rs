@@ -17,6 +17,8 @@ mod cli;
 mod customers_api;
 mod customers_pages;
 mod health;
+mod inventory_api;
+mod inventory_pages;
 mod migrations;
 mod products_api;
 mod products_import;
