@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod customers;
 pub mod health;
+pub mod inventory;
 pub mod listing;
 pub mod me;
 pub mod mechanics;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(vehicles::configure)
             .configure(mechanics::configure)
             .configure(users::configure)
-            .configure(products::configure),
+            .configure(products::configure)
+            .configure(inventory::configure),
     );
 }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk;
 pub mod connection;
 pub mod customers;
+pub mod inventory;
 pub mod login_attempts;
 pub mod mechanics;
 pub mod migrations;

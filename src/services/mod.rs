@@ -8,4 +8,5 @@ pub mod product_import;
 pub mod products;
 pub mod sites;
 pub mod staff;
+pub mod stock;
 pub mod vehicles;

@@ -27,6 +27,7 @@ const BUILT: &[&str] = &[
     "mechanics",
     "staff",
     "products",
+    "inventory",
 ];
 
 /// Registers a placeholder page for every area not built yet.

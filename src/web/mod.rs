@@ -7,6 +7,7 @@ pub mod customers;
 pub mod flash;
 pub mod forms;
 pub mod home;
+pub mod inventory;
 pub mod mechanics;
 pub mod nav;
 pub mod pager;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mechanics::configure(cfg);
     staff::configure(cfg);
     products::configure(cfg);
+    inventory::configure(cfg);
     areas::configure(cfg);
 }
 

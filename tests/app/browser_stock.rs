@@ -203,3 +203,121 @@ async fn a_superuser_adds_a_product_and_imports_a_price_list() {
     shoot_all(c, &app, &pages, "-phone").await;
     phone.client.clone().close().await.unwrap();
 }
+
+async fn click_link(c: &Client, text: &str) {
+    c.find(Locator::LinkText(text))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver: pass --include-ignored (see README)"]
+async fn a_superuser_stocks_a_product_receives_and_adjusts_it_and_reads_the_history() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.create_site("North Garage").await;
+    app.create_user("owner@example.com", Role::Superuser, None)
+        .await;
+    let driver = start_browser(1280, 900).await;
+    let c = &driver.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "owner@example.com", PASSWORD).await;
+    heading(c).await;
+
+    c.goto(&app.url("/products/new")).await.unwrap();
+    type_into(c, "#name", "Oil filter").await;
+    type_into(c, "#sku", "OF-1").await;
+    type_into(c, "#unit_price", "9.99").await;
+    submit(c).await;
+    wait_for_heading(c, "Oil filter").await;
+    click_link(c, "Stock at a site").await;
+    wait_for_heading(c, "Stock a product at a site").await;
+    c.find(Locator::Css("#site"))
+        .await
+        .unwrap()
+        .select_by_label("North Garage")
+        .await
+        .unwrap();
+    type_into(c, "#bin_location", "A-1").await;
+    type_into(c, "#reorder_level", "5").await;
+    screenshot(c, "30-stock-new").await;
+    submit(c).await;
+    wait_for_heading(c, "Oil filter").await;
+
+    click_link(c, "Receive stock").await;
+    wait_for_heading(c, "Receive stock").await;
+    type_into(c, "#quantity", "12").await;
+    type_into(c, "#unit_cost", "4.10").await;
+    type_into(c, "#supplier_reference", "DN-501").await;
+    screenshot(c, "31-stock-receive").await;
+    submit(c).await;
+    wait_for_heading(c, "Oil filter").await;
+
+    click_link(c, "Adjust").await;
+    wait_for_heading(c, "Adjust stock").await;
+    type_into(c, "#quantity", "-20").await;
+    type_into(c, "#reason", "Damaged in storage").await;
+    submit(c).await;
+    let error = c
+        .wait()
+        .for_element(Locator::Css(".field-error"))
+        .await
+        .unwrap();
+    assert_eq!(
+        error.text().await.unwrap(),
+        "Only 12 on hand: stock cannot go below zero."
+    );
+    screenshot(c, "32-stock-adjust-error").await;
+    type_into(c, "#quantity", "-8").await;
+    submit(c).await;
+    wait_for_heading(c, "Oil filter").await;
+    let on_hand = c
+        .find(Locator::Css("[data-on-hand]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(on_hand, "4");
+    let history = c
+        .find_all(Locator::Css("#stock-history tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(
+        history[0]
+            .text()
+            .await
+            .unwrap()
+            .contains("Damaged in storage")
+    );
+    assert!(history[1].text().await.unwrap().contains("DN-501"));
+    screenshot(c, "33-stock-detail").await;
+
+    c.goto(&app.url("/inventory")).await.unwrap();
+    screenshot(c, "34-inventory").await;
+    c.goto(&app.url("/inventory/low-stock")).await.unwrap();
+    let rows = c
+        .find_all(Locator::Css("#stock-results tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "4 on hand is below the reorder level of 5");
+    screenshot(c, "35-low-stock").await;
+    driver.client.clone().close().await.unwrap();
+
+    let phone = start_browser(390, 844).await;
+    let c = &phone.client;
+    c.goto(&app.url("/login")).await.unwrap();
+    sign_in(c, &app, "owner@example.com", PASSWORD).await;
+    heading(c).await;
+    let pages = [
+        ("/inventory", "34-inventory"),
+        ("/inventory/1", "33-stock-detail"),
+        ("/inventory/1/receive", "31-stock-receive"),
+        ("/inventory/new", "30-stock-new"),
+    ];
+    shoot_all(c, &app, &pages, "-phone").await;
+    phone.client.clone().close().await.unwrap();
+}

@@ -19,6 +19,8 @@ mod customers_api;
 mod customers_pages;
 mod demo;
 mod health;
+mod inventory_api;
+mod inventory_pages;
 mod mechanics;
 mod migrations;
 mod openapi;

@@ -22,6 +22,8 @@ struct DetailPage {
     sees_cost: bool,
     /// Whether stock rows link to the inventory pages (mechanics have none).
     links_stock: bool,
+    /// Whether the viewer may stock the product at a site (managers and superusers).
+    can_stock: bool,
     can_write: bool,
 }
 
@@ -56,6 +58,7 @@ pub async fn detail(
         stock,
         sees_cost: role.sees_cost_prices(),
         links_stock: role != Role::Mechanic,
+        can_stock: matches!(role, Role::Superuser | Role::Manager),
         can_write: role == Role::Superuser,
     })
 }

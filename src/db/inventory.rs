@@ -1,0 +1,432 @@
+//! Stock per (product, site) and its movement log. Every read takes a [`Scope`]: a row of
+//! another site, or a restricted row for a role that may not see those, is not found (404).
+//! Changes lock the row first (`FOR UPDATE` on PostgreSQL; SQLite's write transaction is
+//! `BEGIN IMMEDIATE` already).
+
+use chrono::NaiveDateTime;
+use diesel::dsl::exists;
+use diesel::prelude::*;
+
+use super::connection::MultiBackend;
+use super::paging::{Page, PageRequest};
+use super::products::contains_pattern;
+use super::schema::{inventory, inventory_transactions, products, sites, users};
+use super::scope::Scope;
+use super::{AnyConnection, DbError, lower, now};
+use crate::domain::catalogue::StockStatus;
+use crate::domain::ids::{SiteId, UserId};
+
+/// The stored columns of a stock row.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = inventory)]
+pub struct InventoryRow {
+    pub id: i32,
+    pub product_id: i32,
+    pub site_id: i32,
+    pub quantity_on_hand: i32,
+    pub quantity_reserved: i32,
+    pub reorder_level: i32,
+    pub reorder_quantity: i32,
+    pub bin_location: String,
+    pub restricted: bool,
+    pub last_counted_at: Option<NaiveDateTime>,
+    pub last_restocked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The product columns a stock line shows.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = products)]
+pub struct StockProduct {
+    pub name: String,
+    pub sku: Option<String>,
+    pub category: String,
+    pub unit_of_measure: String,
+    pub fmsi_number: String,
+    pub brand: String,
+    pub part_number: String,
+    pub is_active: bool,
+}
+
+/// A stock row with its product and site, as lists and pages show it.
+#[derive(Queryable, Clone, Debug)]
+pub struct StockLine {
+    pub row: InventoryRow,
+    pub product: StockProduct,
+    pub site_name: String,
+    pub site_timezone: String,
+}
+
+impl StockLine {
+    pub fn available(&self) -> i32 {
+        (self.row.quantity_on_hand - self.row.quantity_reserved).max(0)
+    }
+
+    pub fn status(&self) -> StockStatus {
+        StockStatus::of(self.row.quantity_on_hand, self.row.reorder_level)
+    }
+
+    pub fn is_low(&self) -> bool {
+        self.row.reorder_level > 0 && self.row.quantity_on_hand <= self.row.reorder_level
+    }
+}
+
+/// Settings of a stock row that are set directly (quantities move only through movements).
+#[derive(Insertable, AsChangeset, Clone, Debug, PartialEq, Eq)]
+#[diesel(table_name = inventory)]
+pub struct StockSettings {
+    pub reorder_level: i32,
+    pub reorder_quantity: i32,
+    pub bin_location: String,
+    pub restricted: bool,
+}
+
+/// List order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockSort {
+    Product,
+    ProductDesc,
+    QuantityAsc,
+    QuantityDesc,
+    Bin,
+    Site,
+}
+
+impl StockSort {
+    /// From `?sort=`/`?ordering=`, accepting the original's names.
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim() {
+            "-product" => Self::ProductDesc,
+            "qty_asc" | "available_asc" | "quantity" => Self::QuantityAsc,
+            "qty_desc" | "available_desc" | "-quantity" => Self::QuantityDesc,
+            "bin" => Self::Bin,
+            "site" | "site_product" => Self::Site,
+            _ => Self::Product,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Product => "product",
+            Self::ProductDesc => "-product",
+            Self::QuantityAsc => "qty_asc",
+            Self::QuantityDesc => "qty_desc",
+            Self::Bin => "bin",
+            Self::Site => "site",
+        }
+    }
+}
+
+/// What a stock list is narrowed to (besides the scope).
+#[derive(Clone, Debug, Default)]
+pub struct StockFilter {
+    pub site: Option<SiteId>,
+    pub product: Option<i32>,
+    pub category: Option<String>,
+    pub status: Option<StockStatus>,
+    /// Words matched against product name, SKU, FMSI, part number, brand and bin.
+    pub q: String,
+}
+
+type Lines = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<diesel::dsl::InnerJoin<inventory::table, products::table>, sites::table>,
+    MultiBackend,
+>;
+
+fn scoped(scope: &Scope, filter: &StockFilter) -> Lines {
+    let mut query = inventory::table
+        .inner_join(products::table)
+        .inner_join(sites::table)
+        .into_boxed();
+    if let Some(site) = scope.bound_site().or(filter.site) {
+        query = query.filter(inventory::site_id.eq(site.0));
+    }
+    if !scope.sees_restricted_stock() {
+        query = query.filter(inventory::restricted.eq(false));
+    }
+    if let Some(product) = filter.product {
+        query = query.filter(inventory::product_id.eq(product));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(products::category.eq(category.clone()));
+    }
+    query = match filter.status {
+        Some(StockStatus::Out) => query.filter(inventory::quantity_on_hand.le(0)),
+        Some(StockStatus::Low) => query
+            .filter(inventory::reorder_level.gt(0))
+            .filter(inventory::quantity_on_hand.le(inventory::reorder_level)),
+        Some(StockStatus::InStock) => query.filter(inventory::quantity_on_hand.gt(0)),
+        None => query,
+    };
+    for word in filter.q.split_whitespace() {
+        let p = contains_pattern(word);
+        query = query.filter(
+            lower(products::name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(products::sku.assume_not_null())
+                    .like(p.clone())
+                    .escape('\\'))
+                .or(lower(products::fmsi_number).like(p.clone()).escape('\\'))
+                .or(lower(products::part_number).like(p.clone()).escape('\\'))
+                .or(lower(products::brand).like(p.clone()).escape('\\'))
+                .or(lower(inventory::bin_location).like(p).escape('\\')),
+        );
+    }
+    query
+}
+
+fn ordered(query: Lines, sort: StockSort) -> Lines {
+    match sort {
+        StockSort::Product => query.order((products::name.asc(), sites::name.asc(), inventory::id)),
+        StockSort::ProductDesc => {
+            query.order((products::name.desc(), sites::name.asc(), inventory::id))
+        }
+        StockSort::QuantityAsc => query.order((
+            inventory::quantity_on_hand.asc(),
+            products::name.asc(),
+            inventory::id,
+        )),
+        StockSort::QuantityDesc => query.order((
+            inventory::quantity_on_hand.desc(),
+            products::name.asc(),
+            inventory::id,
+        )),
+        StockSort::Bin => query.order((
+            inventory::bin_location.asc(),
+            products::name.asc(),
+            inventory::id,
+        )),
+        StockSort::Site => query.order((sites::name.asc(), products::name.asc(), inventory::id)),
+    }
+}
+
+/// A page of stock lines: one count and one joined page query.
+pub fn list_stock(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &StockFilter,
+    sort: StockSort,
+    page: PageRequest,
+) -> Result<Page<StockLine>, DbError> {
+    let total = scoped(scope, filter).count().get_result(conn)?;
+    let items = ordered(scoped(scope, filter), sort)
+        .limit(page.size)
+        .offset(page.offset())
+        .select((
+            InventoryRow::as_select(),
+            StockProduct::as_select(),
+            sites::name,
+            sites::timezone,
+        ))
+        .load(conn)?;
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        size: page.size,
+    })
+}
+
+/// The stock line `id` if `scope` may see it.
+pub fn find_stock(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: i32,
+) -> Result<Option<StockLine>, DbError> {
+    Ok(scoped(scope, &StockFilter::default())
+        .filter(inventory::id.eq(id))
+        .select((
+            InventoryRow::as_select(),
+            StockProduct::as_select(),
+            sites::name,
+            sites::timezone,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// The stored row, locked until the transaction ends (PostgreSQL `FOR UPDATE`; on SQLite the
+/// `BEGIN IMMEDIATE` write transaction already holds the database's write lock).
+pub fn lock_stock(conn: &mut AnyConnection, id: i32) -> Result<Option<InventoryRow>, DbError> {
+    let query = || inventory::table.find(id);
+    Ok(match conn {
+        AnyConnection::Postgresql(c) => query()
+            .select(InventoryRow::as_select())
+            .for_update()
+            .first(c)
+            .optional()?,
+        AnyConnection::Sqlite(c) => query()
+            .select(InventoryRow::as_select())
+            .first(c)
+            .optional()?,
+    })
+}
+
+/// The stock row of `product` at `site`, if any.
+pub fn stock_at(
+    conn: &mut AnyConnection,
+    product: i32,
+    site: SiteId,
+) -> Result<Option<i32>, DbError> {
+    Ok(inventory::table
+        .filter(inventory::product_id.eq(product))
+        .filter(inventory::site_id.eq(site.0))
+        .select(inventory::id)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_stock(
+    conn: &mut AnyConnection,
+    product: i32,
+    site: SiteId,
+    settings: &StockSettings,
+) -> Result<i32, DbError> {
+    let at = now();
+    Ok(diesel::insert_into(inventory::table)
+        .values((
+            settings,
+            inventory::product_id.eq(product),
+            inventory::site_id.eq(site.0),
+            inventory::created_at.eq(at),
+            inventory::updated_at.eq(at),
+        ))
+        .returning(inventory::id)
+        .get_result(conn)?)
+}
+
+pub fn update_settings(
+    conn: &mut AnyConnection,
+    id: i32,
+    settings: &StockSettings,
+) -> Result<(), DbError> {
+    diesel::update(inventory::table.find(id))
+        .set((settings, inventory::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn has_movements(conn: &mut AnyConnection, id: i32) -> Result<bool, DbError> {
+    Ok(diesel::select(exists(
+        inventory_transactions::table.filter(inventory_transactions::inventory_id.eq(id)),
+    ))
+    .get_result(conn)?)
+}
+
+pub fn delete_stock(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> {
+    diesel::delete(inventory::table.find(id)).execute(conn)?;
+    Ok(())
+}
+
+/// One movement to record.
+pub struct Movement<'a> {
+    pub kind: &'static str,
+    pub quantity: i32,
+    pub unit_cost_cents: Option<i64>,
+    pub reason: &'a str,
+    pub reference_type: &'a str,
+    pub by: UserId,
+}
+
+/// Sets the new on-hand quantity and writes the movement with the quantity after it; a
+/// receipt stamps `last_restocked_at`, a count `last_counted_at`.
+pub fn record_movement(
+    conn: &mut AnyConnection,
+    row: &InventoryRow,
+    movement: &Movement<'_>,
+) -> Result<i32, DbError> {
+    let after = row.quantity_on_hand + movement.quantity;
+    let at = now();
+    let target = inventory::table.find(row.id);
+    match movement.kind {
+        "in" => diesel::update(target)
+            .set((
+                inventory::quantity_on_hand.eq(after),
+                inventory::last_restocked_at.eq(at),
+                inventory::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        "count" => diesel::update(target)
+            .set((
+                inventory::quantity_on_hand.eq(after),
+                inventory::last_counted_at.eq(at),
+                inventory::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((
+                inventory::quantity_on_hand.eq(after),
+                inventory::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    diesel::insert_into(inventory_transactions::table)
+        .values((
+            inventory_transactions::inventory_id.eq(row.id),
+            inventory_transactions::kind.eq(movement.kind),
+            inventory_transactions::quantity.eq(movement.quantity),
+            inventory_transactions::quantity_after.eq(after),
+            inventory_transactions::unit_cost_cents.eq(movement.unit_cost_cents),
+            inventory_transactions::reason.eq(movement.reason),
+            inventory_transactions::reference_type.eq(movement.reference_type),
+            inventory_transactions::created_by.eq(movement.by.0),
+            inventory_transactions::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(after)
+}
+
+/// A line of a row's movement history.
+#[derive(Queryable, Clone, Debug)]
+pub struct MovementLine {
+    pub id: i32,
+    pub kind: String,
+    pub quantity: i32,
+    pub quantity_after: i32,
+    pub unit_cost_cents: Option<i64>,
+    pub reason: String,
+    pub reference_type: String,
+    pub reference_id: Option<i32>,
+    pub user_name: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A page of the row's movements, newest first: one count and one joined query.
+pub fn movements_of(
+    conn: &mut AnyConnection,
+    id: i32,
+    page: PageRequest,
+) -> Result<Page<MovementLine>, DbError> {
+    let total = inventory_transactions::table
+        .filter(inventory_transactions::inventory_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let items = inventory_transactions::table
+        .left_join(users::table)
+        .filter(inventory_transactions::inventory_id.eq(id))
+        .order(inventory_transactions::id.desc())
+        .limit(page.size)
+        .offset(page.offset())
+        .select((
+            inventory_transactions::id,
+            inventory_transactions::kind,
+            inventory_transactions::quantity,
+            inventory_transactions::quantity_after,
+            inventory_transactions::unit_cost_cents,
+            inventory_transactions::reason,
+            inventory_transactions::reference_type,
+            inventory_transactions::reference_id,
+            users::name.nullable(),
+            inventory_transactions::created_at,
+        ))
+        .load(conn)?;
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        size: page.size,
+    })
+}
