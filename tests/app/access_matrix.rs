@@ -20,7 +20,8 @@ enum Via {
     Form,
 }
 
-/// A route with `{v}` (vehicle), `{m}` (mechanic), `{u}` (user) or `{s}` (site) filled in, and
+/// A route with `{v}` (vehicle), `{m}` (mechanic), `{u}` (user), `{i}` (stock row), `{p}`
+/// (product) or `{s}` (site) filled in, and
 /// the status each role must get: manager, advisor, mechanic, head office.
 struct Route {
     via: Via,
@@ -62,6 +63,16 @@ const ROUTES: &[Route] = &[
     Route { via: Via::Form, path: "/staff/{u}/edit", body: Some("name=Hacked&role=advisor&email=x@example.com"), expect: [404, 403, 403, 403] },
     Route { via: Via::Form, path: "/staff/{u}/password", body: Some("password=Correct+horse+42+battery"), expect: [404, 403, 403, 403] },
     Route { via: Via::Form, path: "/staff/{u}/sign-out", body: None, expect: [404, 403, 403, 403] },
+    // Stock
+    Route { via: Via::Get, path: "/inventory/{i}", body: None, expect: [404, 404, 403, 200] },
+    Route { via: Via::Get, path: "/api/v1/inventory/{i}/", body: None, expect: [404, 404, 403, 200] },
+    Route { via: Via::Get, path: "/api/v1/inventory/{i}/transactions/", body: None, expect: [404, 404, 403, 200] },
+    Route { via: Via::Json("PATCH"), path: "/api/v1/inventory/{i}/", body: Some(r#"{"bin_location":"X9"}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/inventory/{i}/receive/", body: Some(r#"{"quantity":5}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/inventory/{i}/count/", body: Some(r#"{"quantity":1}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/inventory/{i}/adjust/", body: Some(r#"{"quantity":-1,"reason":"x"}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("DELETE"), path: "/api/v1/inventory/{i}/", body: None, expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/inventory/", body: Some(r#"{"product":{p},"site":{s}}"#), expect: [403, 403, 403, 403] },
     // Sites
     Route { via: Via::Get, path: "/api/v1/sites/{s}/", body: None, expect: [404, 404, 404, 200] },
     Route { via: Via::Json("PATCH"), path: "/api/v1/sites/{s}/", body: Some(r#"{"name":"Hacked"}"#), expect: [404, 404, 404, 403] },
@@ -75,6 +86,7 @@ async fn snapshot(app: &TestApp, boss: &reqwest::Client, ids: &[(char, i64)]) ->
             'v' => format!("/api/v1/vehicles/{id}/"),
             'm' => format!("/api/v1/mechanics/{id}/"),
             'u' => format!("/api/v1/users/{id}/"),
+            'i' => format!("/api/v1/inventory/{id}/"),
             _ => format!("/api/v1/sites/{id}/"),
         };
         let mut body: Value = boss
@@ -120,8 +132,18 @@ async fn no_role_reads_or_writes_another_sites_records(backend: Backend) {
     )
     .await;
     let u = created("/api/v1/users/", json!({"email": "south@example.com", "name": "South desk", "role": "advisor", "site": south.0, "password": "Correct horse 42 battery"})).await;
+    let p = created(
+        "/api/v1/products/",
+        json!({"name": "Oil filter", "sku": "OF-1", "unit_price": "4.50"}),
+    )
+    .await;
+    let i = created(
+        "/api/v1/inventory/",
+        json!({"product": p, "site": south.0, "quantity_on_hand": 10}),
+    )
+    .await;
     let s = i64::from(south.0);
-    let ids = [('v', v), ('m', m), ('u', u), ('s', s)];
+    let ids = [('v', v), ('m', m), ('u', u), ('i', i), ('s', s)];
     let before = snapshot(&app, &boss, &ids).await;
 
     let fill = |text: &str| {
@@ -130,6 +152,8 @@ async fn no_role_reads_or_writes_another_sites_records(backend: Backend) {
             .replace("{u}", &u.to_string())
             .replace("{s}", &s.to_string())
             .replace("{c}", &c.to_string())
+            .replace("{i}", &i.to_string())
+            .replace("{p}", &p.to_string())
     };
     let mut failures = Vec::new();
     for (column, role) in ROLES.into_iter().enumerate() {
