@@ -53,7 +53,7 @@ async fn migrate_applies_every_migration_then_reports_up_to_date(backend: Backen
 
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(text(&first.stdout).contains("Applied 2026-11-24-000001_accounts"));
-    assert!(text(&first.stdout).contains("4 migration(s) applied"));
+    assert!(text(&first.stdout).contains("5 migration(s) applied"));
     assert!(second.status.success());
     assert!(text(&second.stdout).contains("up to date"));
 }

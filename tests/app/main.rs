@@ -13,6 +13,7 @@ mod helpers;
 mod api_auth;
 mod browser;
 mod cli;
+mod customer_search;
 mod customers_api;
 mod customers_pages;
 mod demo;
