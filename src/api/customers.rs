@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use super::listing::{Params, envelope, page_request, param};
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerSort};
+use crate::db::paging::Counting;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::services::customers::{
@@ -60,7 +61,7 @@ async fn list(
     let page = page_request(&params);
     let rows = state
         .db
-        .read(move |c| customers::list_customers(c, &q, sort, page))
+        .read(move |c| customers::list_customers(c, &q, sort, page, Counting::Exact))
         .await?;
     Ok(HttpResponse::Ok().json(envelope(&req, &rows.map(|r| customer_dto(&r)))))
 }

@@ -5,10 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::paging::{Page, PageRequest};
 use super::schema::{customers, service_requests, sites, vehicles};
 use super::scope::Scope;
-use super::{AnyConnection, DbError, lower, now};
+use super::{AnyConnection, DbError, now};
 use crate::domain::ids::{SiteId, UserId};
 
 #[derive(Queryable, Selectable, Serialize, Clone, Debug)]
@@ -58,57 +57,7 @@ pub enum CustomerSort {
     Newest,
 }
 
-/// Customers matching `q` in name, phone or email (the walk-in is left out), a page at a time.
-pub fn list_customers(
-    conn: &mut AnyConnection,
-    q: &str,
-    sort: CustomerSort,
-    page: PageRequest,
-) -> Result<Page<CustomerRow>, DbError> {
-    let q = q.trim().to_lowercase();
-    let filtered = || {
-        let mut query = customers::table
-            .filter(customers::is_walk_in.eq(false))
-            .into_boxed();
-        for word in q.split_whitespace() {
-            let pattern = format!("%{word}%");
-            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-            let phone_pattern = if digits.len() >= 3 {
-                format!("%{digits}%")
-            } else {
-                pattern.clone()
-            };
-            query = query.filter(
-                lower(customers::first_name)
-                    .like(pattern.clone())
-                    .or(lower(customers::last_name).like(pattern.clone()))
-                    .or(lower(customers::email.assume_not_null()).like(pattern))
-                    .or(customers::phone.like(phone_pattern)),
-            );
-        }
-        query
-    };
-    let total = filtered().count().get_result(conn)?;
-    let ordered = match sort {
-        CustomerSort::Name => filtered().order((
-            customers::last_name.asc(),
-            customers::first_name.asc(),
-            customers::id.asc(),
-        )),
-        CustomerSort::Newest => filtered().order(customers::id.desc()),
-    };
-    let items = ordered
-        .limit(page.size)
-        .offset(page.offset())
-        .select(CustomerRow::as_select())
-        .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
-}
+pub use super::customer_list::list_customers;
 
 pub fn find_customer(conn: &mut AnyConnection, id: i32) -> Result<Option<CustomerRow>, DbError> {
     Ok(customers::table

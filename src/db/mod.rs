@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod bulk;
 pub mod connection;
+pub mod customer_list;
+pub mod customer_search;
 pub mod customers;
 pub mod inventory;
 pub mod login_attempts;

@@ -6,6 +6,20 @@ use serde::Serialize;
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
 pub const MAX_PAGE_SIZE: i64 = 500;
 
+/// Pages that count with [`Counting::Capped`] count this many pages ahead and no further.
+pub const PAGES_COUNTED_AHEAD: i64 = 10;
+
+/// How a list counts its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counting {
+    /// Every matching row: the JSON API promises an exact `count`.
+    Exact,
+    /// At most [`PageRequest::count_cap`] rows: enough for the pager, and cheap whatever the
+    /// table's size, where counting every match of a broad search reads every match. The
+    /// pager then says "more than …".
+    Capped,
+}
+
 /// Which slice of a list to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageRequest {
@@ -34,6 +48,12 @@ impl PageRequest {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.size
     }
+
+    /// The rows a [`Counting::Capped`] count stops at: those up to [`PAGES_COUNTED_AHEAD`]
+    /// pages after this one, plus one to tell that more follow.
+    pub fn count_cap(&self) -> i64 {
+        self.offset() + self.size * PAGES_COUNTED_AHEAD + 1
+    }
 }
 
 /// A page of rows and where it sits in the whole list.
@@ -46,6 +66,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Whether `total` is a [`Counting::Capped`] count that stopped at the cap: the list holds
+    /// more than `total - 1` rows, how many more is unknown.
+    pub fn total_is_capped(&self) -> bool {
+        let request = PageRequest {
+            page: self.page,
+            size: self.size,
+        };
+        self.total >= request.count_cap()
+    }
+
     pub fn pages(&self) -> i64 {
         ((self.total + self.size - 1) / self.size).max(1)
     }
@@ -116,5 +146,19 @@ mod tests {
             (2, true, false)
         );
         assert_eq!((page.first_index(), page.last_index()), (26, 27));
+        assert!(!page.total_is_capped());
+    }
+
+    #[test]
+    fn a_capped_count_still_leads_to_the_next_page() {
+        let request = PageRequest { page: 2, size: 25 };
+        assert_eq!(request.count_cap(), 25 + 250 + 1);
+        let page = Page {
+            items: vec![0; 25],
+            total: request.count_cap(),
+            page: 2,
+            size: 25,
+        };
+        assert!(page.total_is_capped() && page.has_next());
     }
 }

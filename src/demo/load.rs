@@ -65,6 +65,13 @@ pub fn load(
     let owners = owners(rng, &customers.0, plan.vehicles);
     tables.push(vehicles(conn, rng, plan, &staff.site_ids, &owners)?);
     tables.extend(catalogue(conn, rng, plan, &staff)?);
+    let tidying = Instant::now();
+    bulk::tidy_after_load(conn)?;
+    let took = tidying.elapsed().as_secs_f64();
+    println!(
+        "  {:<24} {:>9}        {took:>8.2} s",
+        "tidy search index", ""
+    );
     Ok(Ok(Loaded {
         logins: staff.logins,
         tables,

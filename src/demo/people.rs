@@ -16,13 +16,14 @@ use crate::domain::phone::Phone;
 const MAIL_DOMAINS: &[&str] = &["example.com", "example.net", "example.org"];
 
 /// A made-up phone number in E.164, parsed exactly as a typed one would be. With country code
-/// 1 the numbers are in the 555-01xx range set aside for fiction.
+/// 1 the numbers are in area code 555, which is not in service, so none can reach anybody; the
+/// rest of the number is random, so searching by phone digits behaves as on real data.
 pub fn phone(rng: &mut StdRng, country_code: &str) -> String {
     let national = if country_code == "1" {
         format!(
-            "({}) 555-01{:02}",
-            rng.random_range(201..=989),
-            rng.random_range(0..100)
+            "(555) {}-{:04}",
+            rng.random_range(200..1000),
+            rng.random_range(0..10_000)
         )
     } else {
         format!(

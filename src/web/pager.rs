@@ -27,6 +27,13 @@ impl Pager {
         };
         let summary = if page.total == 0 {
             format!("No {noun}")
+        } else if page.total_is_capped() {
+            format!(
+                "Showing {}–{} of more than {} {noun}",
+                page.first_index(),
+                page.last_index(),
+                page.total - 1
+            )
         } else {
             format!(
                 "Showing {}–{} of {} {noun}",

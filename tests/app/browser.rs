@@ -374,12 +374,18 @@ async fn the_front_desk_adds_a_customer_fixes_a_typo_and_finds_them_by_typing() 
         .click()
         .await
         .unwrap();
-    let heading = c
-        .wait()
-        .for_element(Locator::Css("h1.page-title"))
-        .await
-        .unwrap();
-    assert_eq!(heading.text().await.unwrap(), "Abena Owusu");
+    // The form page has a heading too: wait for the detail page's, not just any.
+    let mut heading = String::new();
+    for _ in 0..50 {
+        if let Ok(h1) = c.find(Locator::Css("h1.page-title")).await {
+            heading = h1.text().await.unwrap_or_default();
+        }
+        if heading == "Abena Owusu" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(heading, "Abena Owusu");
     screenshot(c, "12-customer-detail").await;
 
     c.goto(&app.url("/customers")).await.unwrap();

@@ -15,6 +15,7 @@ mod api_auth;
 mod browser;
 mod browser_stock;
 mod cli;
+mod customer_search;
 mod customers_api;
 mod customers_pages;
 mod demo;

@@ -6,7 +6,7 @@ use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerSort};
-use crate::db::paging::{Page, PageRequest};
+use crate::db::paging::{Counting, Page, PageRequest};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::pager::Pager;
@@ -58,7 +58,7 @@ pub async fn list(
     let search = q.clone();
     let rows = state
         .db
-        .read(move |c| customers::list_customers(c, &search, sort, request))
+        .read(move |c| customers::list_customers(c, &search, sort, request, Counting::Capped))
         .await?;
     let pager = Pager::new(
         "/customers",

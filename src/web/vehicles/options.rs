@@ -8,7 +8,7 @@ use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerSort};
-use crate::db::paging::PageRequest;
+use crate::db::paging::{Counting, PageRequest};
 use crate::domain::vehicle_catalog;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -47,7 +47,9 @@ pub async fn customers(
     };
     let rows = state
         .db
-        .read(move |c| customers::list_customers(c, &search, CustomerSort::Name, request))
+        .read(move |c| {
+            customers::list_customers(c, &search, CustomerSort::Name, request, Counting::Capped)
+        })
         .await?;
     page(&CustomerOptions {
         customers: rows.items,
