@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::customers::require_reader;
 use super::listing::{Params, envelope, id_param, page_request, param};
 use crate::auth::current_user::CurrentUser;
+use crate::db::paging::Counting;
 use crate::db::vehicles::{self, VehicleFilter, VehicleView};
 use crate::error::AppError;
 use crate::services::vehicles::{self as service, Saved, VehicleInput};
@@ -60,7 +61,7 @@ async fn list(
     let (page, scope) = (page_request(&params), user.scope(None));
     let rows = state
         .db
-        .read(move |c| vehicles::list_vehicles(c, &scope, &filter, sort, page))
+        .read(move |c| vehicles::list_vehicles(c, &scope, &filter, sort, page, Counting::Exact))
         .await?;
     Ok(HttpResponse::Ok().json(envelope(&req, &rows.map(|v| vehicle_dto(&v)))))
 }

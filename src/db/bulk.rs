@@ -288,14 +288,16 @@ pub fn insert_stock_movements(
 }
 
 /// After a bulk load: SQLite merges the customer search indexes' many small segments into one
-/// (a search then reads each trigram's list once, about 40% faster); PostgreSQL vacuums and
+/// (a search then reads each trigram's list once, about 40% faster) and gathers the planner
+/// statistics that let a vehicle search combine its indexes; PostgreSQL vacuums and
 /// gathers the planner statistics now rather than whenever autovacuum comes by.
 pub fn tidy_after_load(conn: &mut AnyConnection) -> Result<(), DbError> {
     use diesel::connection::SimpleConnection;
     match conn {
         AnyConnection::Sqlite(c) => c.batch_execute(
             "INSERT INTO customers_search (customers_search) VALUES ('optimize'); \
-             INSERT INTO customer_phones_search (customer_phones_search) VALUES ('optimize');",
+             INSERT INTO customer_phones_search (customer_phones_search) VALUES ('optimize'); \
+             ANALYZE;",
         )?,
         AnyConnection::Postgresql(c) => c.batch_execute("VACUUM ANALYZE")?,
     }

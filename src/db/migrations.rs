@@ -12,10 +12,23 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 /// Applies pending migrations and returns the names of those applied, oldest first.
 pub fn run_pending(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
     let applied = match conn {
-        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(names),
+        AnyConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(names)
+            .inspect(|_| refresh_sqlite_statistics(c)),
         AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(names),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// SQLite's planner combines indexes for an OR (a vehicle search) only with statistics:
+/// `PRAGMA optimize` gathers them where missing or stale, reading a bounded sample of each
+/// table, at every start. A failure only costs speed, so it is logged, not fatal.
+fn refresh_sqlite_statistics(conn: &mut diesel::SqliteConnection) {
+    use diesel::connection::SimpleConnection;
+    if let Err(e) = conn.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;") {
+        tracing::warn!(error = %e, "could not refresh SQLite planner statistics");
+    }
 }
 
 /// Reverts every applied migration, newest first, and returns their names.

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::customers::HistoryLine;
-use super::paging::{Page, PageRequest};
+use super::paging::{Counting, Page, PageRequest};
 use super::schema::{customers, service_requests, sites, vehicles};
 use super::scope::Scope;
 use super::{AnyConnection, DbError, lower, now};
@@ -109,16 +109,26 @@ fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_owned(), format!("{prefix}{}", "Z".repeat(20)))
 }
 
+/// Lower-cased text starting with `word` lies in `word ..= word + U+FFFF`: a range the
+/// `lower(make)`, `lower(model)` and name indexes answer, where `LIKE 'word%'` is not.
+fn text_range(word: &str) -> (String, String) {
+    (word.to_owned(), format!("{word}\u{FFFF}"))
+}
+
 pub fn list_vehicles(
     conn: &mut AnyConnection,
     scope: &Scope,
     filter: &VehicleFilter,
     sort: VehicleSort,
     page: PageRequest,
+    counting: Counting,
 ) -> Result<Page<VehicleView>, DbError> {
     let words: Vec<String> = filter.q.split_whitespace().map(str::to_lowercase).collect();
+    // Filters, counts and the page's ids read `vehicles` alone (every condition is on its
+    // columns or a subquery), so the planner has no join order to get wrong; the names are
+    // joined for the page's rows only.
     let filtered = || {
-        let mut query = joined().into_boxed();
+        let mut query = vehicles::table.into_boxed();
         if let Some(site) = scope.list_site() {
             query = query.filter(vehicles::site_id.eq(site.0));
         }
@@ -134,7 +144,15 @@ pub fn list_vehicles(
         for word in &words {
             let key = crate::domain::plate::key_of(word);
             let (low, high) = prefix_range(&key);
-            let starts = format!("{word}%");
+            let (text_low, text_high) = text_range(word);
+            // Owners by surname through the name index, then their vehicles by `customer_id`.
+            // An alias: `customers` is already joined for the owner's name.
+            let owners = diesel::alias!(customers as owners);
+            let surname = owners.field(customers::last_name);
+            let owners = owners
+                .filter(lower(surname).ge(text_low.clone()))
+                .filter(lower(surname).le(text_high.clone()))
+                .select(owners.field(customers::id));
             query = query.filter(
                 (vehicles::plate_key
                     .ge(low.clone())
@@ -143,14 +161,27 @@ pub fn list_vehicles(
                     .ge(whole_low.clone())
                     .and(vehicles::plate_key.le(whole_high.clone())))
                 .or(vehicles::vin.ge(low).and(vehicles::vin.le(high)))
-                .or(lower(vehicles::make).like(starts.clone()))
-                .or(lower(vehicles::model).like(starts.clone()))
-                .or(lower(customers::last_name).like(starts)),
+                .or(lower(vehicles::make)
+                    .ge(text_low.clone())
+                    .and(lower(vehicles::make).le(text_high.clone())))
+                .or(lower(vehicles::model)
+                    .ge(text_low)
+                    .and(lower(vehicles::model).le(text_high)))
+                .or(vehicles::customer_id.eq_any(owners)),
             );
         }
         query
     };
-    let total = filtered().count().get_result(conn)?;
+    let total = match counting {
+        Counting::Exact => filtered().count().get_result(conn)?,
+        Counting::Capped => {
+            let ids: Vec<i32> = filtered()
+                .select(vehicles::id)
+                .limit(page.count_cap())
+                .load(conn)?;
+            ids.len() as i64
+        }
+    };
     let ordered = match sort {
         VehicleSort::Newest => filtered().order(vehicles::id.desc()),
         VehicleSort::Plate => filtered().order(vehicles::plate_key.asc()),
@@ -163,11 +194,16 @@ pub fn list_vehicles(
             filtered().order((vehicles::last_serviced.desc(), vehicles::id.desc()))
         }
     };
-    let items = ordered
+    let ids: Vec<i32> = ordered
         .limit(page.size)
         .offset(page.offset())
+        .select(vehicles::id)
+        .load(conn)?;
+    let mut items: Vec<VehicleView> = joined()
+        .filter(vehicles::id.eq_any(&ids))
         .select(view_columns())
         .load(conn)?;
+    items.sort_by_key(|v| ids.iter().position(|id| *id == v.vehicle.id));
     Ok(Page {
         items,
         total,

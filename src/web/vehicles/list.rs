@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
+use crate::db::paging::Counting;
 use crate::db::paging::{Page, PageRequest};
 use crate::db::vehicles::{self, VehicleFilter, VehicleSort, VehicleView};
 use crate::error::AppError;
@@ -74,7 +75,7 @@ pub async fn list(
     };
     let rows = state
         .db
-        .read(move |c| vehicles::list_vehicles(c, &scope, &filter, sort, request))
+        .read(move |c| vehicles::list_vehicles(c, &scope, &filter, sort, request, Counting::Capped))
         .await?;
     let pager = Pager::new(
         "/vehicles",
