@@ -336,15 +336,10 @@ pub async fn update_staff(
     let code = country_code.to_owned();
     db.read(move |conn| {
         write_transaction(conn, |c| {
-            let Some(before) = staff::find_staff(c, &scope, id)? else {
-                return Ok(Err(AppError::NotFound.into()));
+            let before = match manageable(c, &scope, id)? {
+                Ok(view) => view,
+                Err(e) => return Ok(Err(e.into())),
             };
-            if !assignable_roles(&scope)
-                .iter()
-                .any(|r| r.as_str() == before.user.role)
-            {
-                return Ok(Err(AppError::forbidden().into()));
-            }
             let input = StaffInput::from_row(&before.user).patched(patch);
             save(c, scope, actor, Some(&before.user), input, &code, None)
         })

@@ -15,6 +15,7 @@ use crate::db::users;
 use crate::domain::password_policy::check_new_password;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
+use crate::web::forms::first_error;
 
 #[derive(Template)]
 #[template(path = "account/account.html")]
@@ -28,10 +29,7 @@ struct AccountPage {
 
 impl AccountPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 }
 

@@ -11,7 +11,7 @@ use askama::Template;
 use crate::error::{AppError, FieldErrors};
 use crate::services::fields::WriteError;
 use crate::web::flash;
-use crate::web::shell::{render, see_other};
+use crate::web::shell::{Crumb, render, see_other};
 
 /// Where a successful save leads and what it says there.
 pub struct Saved {
@@ -65,4 +65,73 @@ pub fn answer_delete(
             Err(AppError::BadRequest("This could not be deleted.".into()))
         }
     }
+}
+
+/// Where a new-or-edit form sits: its heading, where it posts, where Cancel leads, and its
+/// breadcrumbs (Home › area › record › Edit, or Home › area › New).
+pub struct FormPlace {
+    pub heading: String,
+    pub action: String,
+    pub cancel: String,
+    pub crumbs: Vec<Crumb>,
+}
+
+impl FormPlace {
+    /// The form of the area `label` at `base` (e.g. "Vehicles", "/vehicles"): a new record
+    /// (headed `new_heading`), or the record `(id, name)` being edited (headed "Edit name").
+    pub fn new(
+        label: &str,
+        base: &str,
+        new_heading: &str,
+        editing: Option<&(i32, String)>,
+    ) -> Self {
+        let mut crumbs = vec![Crumb::link("Home", "/"), Crumb::link(label, base)];
+        match editing {
+            Some((id, name)) => {
+                crumbs.push(Crumb::link(name.clone(), format!("{base}/{id}")));
+                crumbs.push(Crumb::here("Edit"));
+                Self {
+                    heading: format!("Edit {name}"),
+                    action: format!("{base}/{id}/edit"),
+                    cancel: format!("{base}/{id}"),
+                    crumbs,
+                }
+            }
+            None => {
+                crumbs.push(Crumb::here("New"));
+                Self {
+                    heading: new_heading.to_owned(),
+                    action: format!("{base}/new"),
+                    cancel: base.to_owned(),
+                    crumbs,
+                }
+            }
+        }
+    }
+}
+
+/// The first message for `field`, shown beside it.
+pub fn first_error<'a>(errors: &'a FieldErrors, field: &str) -> Option<&'a str> {
+    errors
+        .get(field)
+        .and_then(|m| m.first())
+        .map(String::as_str)
+}
+
+/// The sites a superuser chooses from on a form; empty for a site user, whose records always
+/// go to their own site.
+pub async fn site_choices(
+    state: &crate::state::AppState,
+    user: &crate::auth::current_user::CurrentUser,
+) -> Result<Vec<crate::db::sites::SiteRow>, AppError> {
+    let scope = user.scope(None);
+    if scope.bound_site().is_some() {
+        return Ok(Vec::new());
+    }
+    let all = crate::db::paging::PageRequest { page: 1, size: 500 };
+    let sites = state
+        .db
+        .read(move |c| crate::db::sites::list_sites(c, &scope, "", all))
+        .await?;
+    Ok(sites.items)
 }

@@ -13,6 +13,7 @@ use crate::auth::csrf;
 use crate::error::{AppError, FieldErrors};
 use crate::services::accounts::{self, NewSuperuser, SuperuserError};
 use crate::state::AppState;
+use crate::web::forms::first_error;
 
 #[derive(Template)]
 #[template(path = "auth/setup.html")]
@@ -27,10 +28,7 @@ struct SetupPage {
 
 impl SetupPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 }
 

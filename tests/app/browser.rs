@@ -431,14 +431,25 @@ async fn wait_for_url(c: &Client, part: &str) -> String {
     url
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+/// Replaces the text of the field `css` (waiting for it to appear).
+pub async fn type_into(c: &Client, css: &str, text: &str) {
     let field = c.wait().for_element(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn submit(c: &Client) {
-    c.find(Locator::Css("button[type=submit].button-primary"))
+/// Presses the main button of the page's form.
+pub async fn submit(c: &Client) {
+    c.find(Locator::Css("form.form button[type=submit].button-primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+pub async fn click_link(c: &Client, text: &str) {
+    c.find(Locator::LinkText(text))
         .await
         .unwrap()
         .click()
@@ -469,12 +480,7 @@ async fn the_front_desk_registers_a_vehicle_and_finds_its_owner_by_plate() {
     c.goto(&app.url(&format!("/customers/{owner}")))
         .await
         .unwrap();
-    c.find(Locator::LinkText("Add vehicle"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(c, "Add vehicle").await;
     type_into(c, "#license_plate", "gr 4411-24").await;
     type_into(c, "#year", "2019").await;
     type_into(c, "#make", "Toyota").await;
@@ -516,12 +522,7 @@ async fn the_front_desk_registers_a_vehicle_and_finds_its_owner_by_plate() {
         .unwrap();
     assert_eq!(rows.len(), 1);
     screenshot(c, "17-vehicle-search").await;
-    c.find(Locator::LinkText("Ama Owusu"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(c, "Ama Owusu").await;
     c.wait()
         .for_element(Locator::Css("a[href^='/vehicles/new?customer=']"))
         .await
@@ -531,12 +532,7 @@ async fn the_front_desk_registers_a_vehicle_and_finds_its_owner_by_plate() {
     assert!(c.find(Locator::LinkText("GR 4411-24")).await.is_ok());
 
     c.set_window_size(390, 844).await.unwrap();
-    c.find(Locator::LinkText("GR 4411-24"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(c, "GR 4411-24").await;
     c.wait()
         .for_element(Locator::Css("dl.facts"))
         .await
@@ -565,12 +561,7 @@ async fn a_manager_adds_a_mechanic_and_sees_them_listed() {
         .unwrap();
     c.goto(&app.url("/mechanics")).await.unwrap();
     screenshot(c, "20-mechanics-empty").await;
-    c.find(Locator::LinkText("New mechanic"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_link(c, "New mechanic").await;
     type_into(c, "#name", "Kwame Boateng").await;
     type_into(c, "#phone", "555 010 4444").await;
     submit(c).await;

@@ -6,23 +6,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use workshop::domain::role::Role;
 
-use crate::browser::{screenshot, sign_in, start_browser};
+use crate::browser::{click_link, screenshot, sign_in, start_browser, submit, type_into};
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let field = c.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn submit(c: &Client) {
-    c.find(Locator::Css("form.form button[type=submit].button-primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn heading(c: &Client) -> String {
     c.wait()
@@ -202,15 +187,6 @@ async fn a_superuser_adds_a_product_and_imports_a_price_list() {
     ];
     shoot_all(c, &app, &pages, "-phone").await;
     phone.client.clone().close().await.unwrap();
-}
-
-async fn click_link(c: &Client, text: &str) {
-    c.find(Locator::LinkText(text))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

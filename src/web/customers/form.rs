@@ -7,8 +7,9 @@ use crate::db::customers;
 use crate::error::{AppError, FieldErrors};
 use crate::services::customers::{CustomerInput, create_customer, update_customer};
 use crate::state::AppState;
+use crate::web::forms::{FormPlace, first_error};
 use crate::web::forms::{Saved, answer};
-use crate::web::shell::{Crumb, Shell, page};
+use crate::web::shell::{Shell, page};
 
 /// What the form shows: the typed values, kept when the form comes back with errors.
 pub struct Values {
@@ -59,10 +60,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 }
 
@@ -86,34 +84,13 @@ async fn form_page(
     values: Values,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let (heading, action, cancel, mut crumbs) = match &editing {
-        Some((id, name)) => (
-            format!("Edit {name}"),
-            format!("/customers/{id}/edit"),
-            format!("/customers/{id}"),
-            vec![
-                Crumb::link(name.clone(), format!("/customers/{id}")),
-                Crumb::here("Edit"),
-            ],
-        ),
-        None => (
-            "New customer".to_owned(),
-            "/customers/new".to_owned(),
-            "/customers".to_owned(),
-            vec![Crumb::here("New")],
-        ),
-    };
-    let mut all = vec![
-        Crumb::link("Home", "/"),
-        Crumb::link("Customers", "/customers"),
-    ];
-    all.append(&mut crumbs);
-    let shell = Shell::build(req, session, state, user, &heading, all).await?;
+    let place = FormPlace::new("Customers", "/customers", "New customer", editing.as_ref());
+    let shell = Shell::build(req, session, state, user, &place.heading, place.crumbs).await?;
     Ok(FormPage {
         shell,
-        heading,
-        action,
-        cancel,
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         values,
         errors,
     })

@@ -13,6 +13,7 @@ use crate::services::fields::WriteError;
 use crate::services::stock::{MovementInput, MovementKind, move_stock};
 use crate::state::AppState;
 use crate::web::flash;
+use crate::web::forms::first_error;
 use crate::web::shell::{Crumb, Shell, page, render, see_other};
 
 #[derive(Template)]
@@ -29,10 +30,7 @@ struct ActionPage {
 
 impl ActionPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn value<'a>(&self, v: &'a Option<String>) -> &'a str {

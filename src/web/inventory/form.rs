@@ -16,6 +16,7 @@ use crate::services::fields::{WriteError, checked};
 use crate::services::stock::{StockInput, create_stock, update_stock};
 use crate::state::AppState;
 use crate::web::flash;
+use crate::web::forms::first_error;
 use crate::web::shell::{Crumb, Shell, page, render, see_other};
 
 /// Stocking a product: first choose it (search), then the site and settings.
@@ -41,10 +42,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn value<'a>(&self, v: &'a Option<String>) -> &'a str {

@@ -4,16 +4,16 @@ use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
 use crate::db::mechanics::{self, MechanicView};
-use crate::db::paging::PageRequest;
-use crate::db::sites::{self, SiteRow};
+use crate::db::sites::SiteRow;
 use crate::error::{AppError, FieldErrors};
 use crate::services::fields::checked;
 use crate::services::mechanics::{
     MechanicInput, create_mechanic, require_manager, update_mechanic,
 };
 use crate::state::AppState;
+use crate::web::forms::{FormPlace, first_error, site_choices};
 use crate::web::forms::{Saved, answer};
-use crate::web::shell::{Crumb, Shell, page, selected_site};
+use crate::web::shell::{Shell, page, selected_site};
 
 #[derive(Template)]
 #[template(path = "mechanics/form.html")]
@@ -34,10 +34,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn site_is(&self, id: &i32) -> bool {
@@ -54,46 +51,15 @@ async fn form_page(
     input: &MechanicInput,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let (heading, action, cancel, last) = match &editing {
-        Some((id, name)) => (
-            format!("Edit {name}"),
-            format!("/mechanics/{id}/edit"),
-            format!("/mechanics/{id}"),
-            vec![
-                Crumb::link(name.clone(), format!("/mechanics/{id}")),
-                Crumb::here("Edit"),
-            ],
-        ),
-        None => (
-            "New mechanic".to_owned(),
-            "/mechanics/new".to_owned(),
-            "/mechanics".to_owned(),
-            vec![Crumb::here("New")],
-        ),
-    };
-    let mut crumbs = vec![
-        Crumb::link("Home", "/"),
-        Crumb::link("Mechanics", "/mechanics"),
-    ];
-    crumbs.extend(last);
-    let scope = user.scope(None);
-    let sites = if scope.bound_site().is_none() {
-        let all = PageRequest { page: 1, size: 500 };
-        state
-            .db
-            .read(move |c| sites::list_sites(c, &scope, "", all))
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
+    let place = FormPlace::new("Mechanics", "/mechanics", "New mechanic", editing.as_ref());
+    let sites = site_choices(state, user).await?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let shell = Shell::build(req, session, state, user, &heading, crumbs).await?;
+    let shell = Shell::build(req, session, state, user, &place.heading, place.crumbs).await?;
     Ok(FormPage {
         shell,
-        heading,
-        action,
-        cancel,
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         mechanic_name: text(&input.name),
         phone: text(&input.phone),
         email: text(&input.email),

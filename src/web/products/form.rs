@@ -11,6 +11,7 @@ use crate::services::fields::{WriteError, checked};
 use crate::services::products::{ProductInput, create_product, update_product};
 use crate::state::AppState;
 use crate::web::flash;
+use crate::web::forms::first_error;
 use crate::web::shell::{Crumb, Shell, page, render, see_other};
 
 #[derive(Template)]
@@ -28,10 +29,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn value<'a>(&self, v: &'a Option<String>) -> &'a str {

@@ -9,8 +9,9 @@ use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
 use crate::services::sites::{SiteInput, create_site, update_site};
 use crate::state::AppState;
+use crate::web::forms::{FormPlace, first_error};
 use crate::web::forms::{Saved, answer};
-use crate::web::shell::{Crumb, Shell, page};
+use crate::web::shell::{Shell, page};
 
 /// Time zones offered first; any IANA name may be typed.
 const COMMON_ZONES: &[&str] = &[
@@ -43,10 +44,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
@@ -79,32 +77,14 @@ async fn form_page(
     v: SiteInput,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let mut crumbs = vec![Crumb::link("Home", "/"), Crumb::link("Sites", "/sites")];
-    let (heading, action, cancel) = match &editing {
-        Some((id, name)) => {
-            crumbs.push(Crumb::link(name.clone(), format!("/sites/{id}")));
-            crumbs.push(Crumb::here("Edit"));
-            (
-                format!("Edit {name}"),
-                format!("/sites/{id}/edit"),
-                format!("/sites/{id}"),
-            )
-        }
-        None => {
-            crumbs.push(Crumb::here("New"));
-            (
-                "New site".to_owned(),
-                "/sites/new".to_owned(),
-                "/sites".to_owned(),
-            )
-        }
-    };
-    let shell = Shell::build(req, session, state, user, &heading, crumbs).await?;
+    let editing = editing.map(|(id, name)| (id.0, name));
+    let place = FormPlace::new("Sites", "/sites", "New site", editing.as_ref());
+    let shell = Shell::build(req, session, state, user, &place.heading, place.crumbs).await?;
     Ok(FormPage {
         shell,
-        heading,
-        action,
-        cancel,
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         v,
         zones: COMMON_ZONES,
         errors,

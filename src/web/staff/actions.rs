@@ -12,6 +12,7 @@ use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
 use crate::services::staff::{self as service, require_staff_admin};
 use crate::state::AppState;
+use crate::web::forms::first_error;
 use crate::web::forms::{Saved, answer};
 use crate::web::shell::{Crumb, Shell, page};
 
@@ -30,10 +31,7 @@ impl DetailPage {
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 }
 

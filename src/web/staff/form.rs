@@ -4,8 +4,7 @@ use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
 use crate::db::mechanics::{self, MechanicFilter, MechanicView};
-use crate::db::paging::PageRequest;
-use crate::db::sites::{self, SiteRow};
+use crate::db::sites::SiteRow;
 use crate::db::staff::{self, StaffView};
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
@@ -14,8 +13,9 @@ use crate::services::staff::{
     StaffInput, assignable_roles, create_staff, require_staff_admin, update_staff,
 };
 use crate::state::AppState;
+use crate::web::forms::{FormPlace, first_error, site_choices};
 use crate::web::forms::{Saved, answer};
-use crate::web::shell::{Crumb, Shell, page, selected_site};
+use crate::web::shell::{Shell, page, selected_site};
 
 #[derive(Template)]
 #[template(path = "staff/form.html")]
@@ -41,10 +41,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     fn site_is(&self, id: &i32) -> bool {
@@ -62,26 +59,17 @@ async fn choices(
     user: &CurrentUser,
 ) -> Result<(Vec<SiteRow>, Vec<MechanicView>), AppError> {
     let scope = user.scope(None);
-    let all = PageRequest { page: 1, size: 500 };
-    state
+    let all = crate::db::paging::PageRequest { page: 1, size: 500 };
+    let filter = MechanicFilter {
+        active: Some(true),
+        ..MechanicFilter::default()
+    };
+    let mechanics = state
         .db
-        .read(move |c| {
-            let sites = if scope.bound_site().is_none() {
-                sites::list_sites(c, &scope, "", all)?.items
-            } else {
-                Vec::new()
-            };
-            let filter = MechanicFilter {
-                active: Some(true),
-                ..MechanicFilter::default()
-            };
-            Ok((
-                sites,
-                mechanics::list_mechanics(c, &scope, &filter, all)?.items,
-            ))
-        })
-        .await
-        .map_err(AppError::from)
+        .read(move |c| mechanics::list_mechanics(c, &scope, &filter, all))
+        .await?
+        .items;
+    Ok((site_choices(state, user).await?, mechanics))
 }
 
 async fn form_page(
@@ -93,33 +81,15 @@ async fn form_page(
     input: &StaffInput,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let (heading, action, cancel, last) = match &editing {
-        Some((id, name)) => (
-            format!("Edit {name}"),
-            format!("/staff/{id}/edit"),
-            format!("/staff/{id}"),
-            vec![
-                Crumb::link(name.clone(), format!("/staff/{id}")),
-                Crumb::here("Edit"),
-            ],
-        ),
-        None => (
-            "New account".to_owned(),
-            "/staff/new".to_owned(),
-            "/staff".to_owned(),
-            vec![Crumb::here("New")],
-        ),
-    };
-    let mut crumbs = vec![Crumb::link("Home", "/"), Crumb::link("Staff", "/staff")];
-    crumbs.extend(last);
+    let place = FormPlace::new("Staff", "/staff", "New account", editing.as_ref());
     let (sites, mechanics) = choices(state, user).await?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let shell = Shell::build(req, session, state, user, &heading, crumbs).await?;
+    let shell = Shell::build(req, session, state, user, &place.heading, place.crumbs).await?;
     Ok(FormPage {
         shell,
-        heading,
-        action,
-        cancel,
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         creating: editing.is_none(),
         email: text(&input.email),
         full_name: text(&input.name),

@@ -5,16 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::auth::current_user::CurrentUser;
-use crate::db::paging::PageRequest;
-use crate::db::sites::{self, SiteRow};
+use crate::db::sites::SiteRow;
 use crate::db::{customers, vehicles};
 use crate::domain::vehicle_catalog::{self, MAKES};
 use crate::error::{AppError, FieldErrors};
 use crate::services::vehicles::{self as service, DEFAULT_INTERVAL_DAYS, VehicleInput};
 use crate::state::AppState;
 use crate::web::flash;
+use crate::web::forms::{FormPlace, first_error, site_choices};
 use crate::web::forms::{Saved, answer};
-use crate::web::shell::{Crumb, Shell, page};
+use crate::web::shell::{Shell, page};
 
 /// What the form shows: the typed values, kept when the form comes back with errors.
 pub struct Values {
@@ -71,10 +71,7 @@ struct FormPage {
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .get(field)
-            .and_then(|m| m.first())
-            .map(String::as_str)
+        first_error(&self.errors, field)
     }
 
     /// The year input's bounds: 1900 to next year, as the server checks.
@@ -114,47 +111,19 @@ async fn form_page(
     input: &VehicleInput,
     errors: FieldErrors,
 ) -> Result<FormPage, AppError> {
-    let (heading, action, cancel, last) = match &editing {
-        Some((id, plate)) => (
-            format!("Edit vehicle {plate}"),
-            format!("/vehicles/{id}/edit"),
-            format!("/vehicles/{id}"),
-            vec![
-                Crumb::link(plate.clone(), format!("/vehicles/{id}")),
-                Crumb::here("Edit"),
-            ],
-        ),
-        None => (
-            "New vehicle".to_owned(),
-            "/vehicles/new".to_owned(),
-            "/vehicles".to_owned(),
-            vec![Crumb::here("New")],
-        ),
-    };
-    let mut crumbs = vec![
-        Crumb::link("Home", "/"),
-        Crumb::link("Vehicles", "/vehicles"),
-    ];
-    crumbs.extend(last);
-    let scope = user.scope(None);
-    let sites = if scope.bound_site().is_none() {
-        let all = PageRequest { page: 1, size: 500 };
-        state
-            .db
-            .read(move |c| sites::list_sites(c, &scope, "", all))
-            .await?
-            .items
-    } else {
-        Vec::new()
-    };
+    let mut place = FormPlace::new("Vehicles", "/vehicles", "New vehicle", editing.as_ref());
+    if let Some((_, plate)) = &editing {
+        place.heading = format!("Edit vehicle {plate}");
+    }
+    let sites = site_choices(state, user).await?;
     let label = owner_label(state, input.customer.as_deref().unwrap_or_default()).await?;
     let values = Values::from_input(input, label);
-    let shell = Shell::build(req, session, state, user, &heading, crumbs).await?;
+    let shell = Shell::build(req, session, state, user, &place.heading, place.crumbs).await?;
     Ok(FormPage {
         shell,
-        heading,
-        action,
-        cancel,
+        heading: place.heading,
+        action: place.action,
+        cancel: place.cancel,
         models: vehicle_catalog::models_of(&values.make),
         values,
         errors,
