@@ -1,4 +1,4 @@
-//! The subcommands besides `serve`: migrate, createsuperuser, backup, healthcheck.
+//! The subcommands besides `serve`: migrate, createsuperuser, backup, healthcheck, run-job.
 
 use std::io::{BufRead, Write};
 
@@ -134,5 +134,29 @@ pub fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
             "unhealthy: {}",
             response.lines().next().unwrap_or("no response")
         )
+    }
+}
+
+/// `workshop run-job <name>`: claims a run of the job at this instant, runs it and prints its
+/// counts. The messages it enqueues are delivered by `serve`'s worker.
+pub async fn run_job(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    use crate::scheduler::{JobName, RunOutcome, run_claimed};
+    let Some(job) = JobName::parse(name) else {
+        bail!("unknown job {name:?}; use low-stock, promotions or service-reminders");
+    };
+    let db = Db::connect(&settings.database_url, 2)?;
+    db.read(migrations::run_pending).await?;
+    let started = std::time::Instant::now();
+    match run_claimed(&db, settings, None, job, crate::db::now(), "command line").await? {
+        RunOutcome::Done(counts) => {
+            println!(
+                "{} finished in {:.2} s: {counts}",
+                job.label(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        RunOutcome::Failed(error) => bail!("{} failed: {error}", job.label()),
+        RunOutcome::NotMine => bail!("another instance is running this job right now"),
     }
 }

@@ -101,6 +101,66 @@ pub struct Settings {
     /// Country calling code given to local phone numbers (`024…` → `+233 24…`).
     pub phone_country_code: String,
     pub database_pool_size: u32,
+    /// Message channels, delivery and the daily jobs' schedules.
+    pub messaging: crate::messaging::config::MessagingSettings,
+    /// The business's tax number printed on invoices and receipts (`WORKSHOP_TAX_ID`).
+    pub tax_id: Option<String>,
+    /// The logo printed on invoices and receipts (`WORKSHOP_LOGO_PATH`), read once at start.
+    pub logo: Option<Logo>,
+}
+
+/// An image file read at start, served at `/logo`.
+#[derive(Clone)]
+pub struct Logo {
+    pub bytes: std::sync::Arc<[u8]>,
+    pub content_type: &'static str,
+}
+
+impl std::fmt::Debug for Logo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Logo({}, {} bytes)", self.content_type, self.bytes.len())
+    }
+}
+
+/// The largest logo accepted: it is printed small and kept in memory.
+const MAX_LOGO_BYTES: u64 = 1024 * 1024;
+
+impl Logo {
+    /// Reads a PNG, JPEG, GIF, WebP or SVG file of at most 1 MB.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let content_type = match extension.as_str() {
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "gif" => "image/gif",
+            "webp" => "image/webp",
+            "svg" => "image/svg+xml",
+            _ => {
+                return Err(format!(
+                    "WORKSHOP_LOGO_PATH: {} is not a .png, .jpg, .gif, .webp or .svg file",
+                    path.display()
+                ));
+            }
+        };
+        let read_error =
+            |e: std::io::Error| format!("WORKSHOP_LOGO_PATH: cannot read {}: {e}", path.display());
+        let size = std::fs::metadata(path).map_err(read_error)?.len();
+        if size > MAX_LOGO_BYTES {
+            return Err(format!(
+                "WORKSHOP_LOGO_PATH: {} is larger than 1 MB",
+                path.display()
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(read_error)?;
+        Ok(Self {
+            bytes: bytes.into(),
+            content_type,
+        })
+    }
 }
 
 /// Where settings come from: the process environment, or a map in tests.
@@ -215,6 +275,13 @@ impl Settings {
                 get("WORKSHOP_DB_POOL_SIZE"),
                 8,
             ),
+            messaging: crate::messaging::config::MessagingSettings::from_vars(vars, &mut errors),
+            tax_id: get("WORKSHOP_TAX_ID"),
+            logo: get("WORKSHOP_LOGO_PATH").and_then(|path| {
+                Logo::read(Path::new(&path))
+                    .map_err(|e| errors.push(e))
+                    .ok()
+            }),
         };
         let code = &settings.phone_country_code;
         if code.is_empty()

@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod messaging;
+pub mod scheduler;
 pub mod services;
 pub mod startup;
 pub mod state;

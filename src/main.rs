@@ -45,12 +45,33 @@ enum Command {
         products: usize,
         #[arg(long, default_value_t = 4)]
         mechanics_per_site: usize,
+        /// Service requests and sales over the last two years.
+        #[arg(long, default_value_t = 100_000)]
+        jobs: usize,
+        /// The share of the jobs that are counter sales (0–100).
+        #[arg(long, default_value_t = 25)]
+        sales_percent: usize,
+        /// Completed jobs, each with one invoice [default: half the jobs].
+        #[arg(long)]
+        invoices: Option<usize>,
+        /// Extra Pending jobs with three part lines each, in stock, for a completion benchmark.
+        #[arg(long, default_value_t = 0)]
+        open_jobs: usize,
+        /// Write the open jobs' ids to this file, one a line.
+        #[arg(long)]
+        open_jobs_file: Option<std::path::PathBuf>,
         /// The same seed makes the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The password of every demo login.
         #[arg(long, default_value = workshop::demo::DEFAULT_PASSWORD)]
         password: String,
+    },
+    /// Run one scheduled job now: low-stock, promotions or service-reminders. Its messages are
+    /// delivered by a running `serve`.
+    RunJob {
+        #[arg(value_parser = ["low-stock", "promotions", "service-reminders"])]
+        name: String,
     },
     /// Write a consistent copy of the SQLite database to a new file.
     Backup { file: String },
@@ -93,6 +114,11 @@ async fn main() -> std::process::ExitCode {
             vehicles,
             products,
             mechanics_per_site,
+            jobs,
+            sales_percent,
+            invoices,
+            open_jobs,
+            open_jobs_file,
             seed,
             password,
         } => {
@@ -102,12 +128,18 @@ async fn main() -> std::process::ExitCode {
                 vehicles,
                 products,
                 mechanics_per_site,
+                jobs,
+                sales_percent,
+                invoices,
+                open_jobs,
+                open_jobs_file,
                 seed,
                 password,
             };
             workshop::demo::run(&settings, options).await
         }
         Command::Backup { file } => cli::backup(&settings, &file).await,
+        Command::RunJob { name } => cli::run_job(&settings, &name).await,
         Command::Healthcheck => cli::healthcheck(&settings),
     };
     match outcome {

@@ -27,7 +27,17 @@ pub struct Application {
     server: Server,
     setup_url: Option<String>,
     db: Db,
+    /// The outbox worker and the switch that stops it after the server.
+    worker: Option<WorkerHandle>,
+    /// The daily jobs, when any has a schedule.
+    scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
+
+/// The outbox worker's task and the switch that stops it.
+type WorkerHandle = (
+    tokio::sync::watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+);
 
 impl Application {
     /// Connects to the database, applies migrations and binds the listener.
@@ -55,11 +65,15 @@ impl Application {
         let setup_url = setup_token
             .as_ref()
             .map(|t| format!("{}{}", settings.base_url, pages::paths::setup(t)));
+        let outbox = crate::messaging::Outbox::default();
+        let worker = start_worker(&db, &settings, &outbox)?;
+        let scheduler = start_scheduler(&db, &settings, &outbox).await?;
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings: Arc::new(settings),
             setup_token: Mutex::new(setup_token),
             imports: Default::default(),
+            outbox,
         });
         let server = HttpServer::new(move || build_app(state.clone()))
             .shutdown_timeout(30)
@@ -70,6 +84,8 @@ impl Application {
             server,
             setup_url,
             db,
+            worker,
+            scheduler,
         })
     }
 
@@ -93,8 +109,48 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then stops accepting and lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(mut scheduler) = self.scheduler {
+            let _ = scheduler.shutdown().await;
+        }
+        if let Some((stop, worker)) = self.worker {
+            // The worker finishes the round in hand (send and record), then ends.
+            let _ = stop.send(true);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(30), worker).await;
+        }
+        served
     }
+}
+
+/// Starts the daily jobs that have a schedule.
+async fn start_scheduler(
+    db: &Db,
+    settings: &Settings,
+    outbox: &crate::messaging::Outbox,
+) -> anyhow::Result<Option<tokio_cron_scheduler::JobScheduler>> {
+    let any = crate::scheduler::JobName::ALL
+        .iter()
+        .any(|job| job.schedule(settings).is_some());
+    if !any {
+        return Ok(None);
+    }
+    let scheduler = crate::scheduler::start(db.clone(), settings.clone(), outbox.clone()).await?;
+    Ok(Some(scheduler))
+}
+
+/// Starts the outbox worker unless this instance is told not to deliver.
+fn start_worker(
+    db: &Db,
+    settings: &Settings,
+    outbox: &crate::messaging::Outbox,
+) -> anyhow::Result<Option<WorkerHandle>> {
+    if !settings.messaging.worker_enabled {
+        return Ok(None);
+    }
+    let worker = crate::messaging::worker::Worker::new(db.clone(), &settings.messaging)?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let handle = tokio::spawn(worker.run(outbox.clone(), stopped));
+    Ok(Some((stop, handle)))
 }
 
 /// The app with its middleware, innermost first: authentication, CSRF, error rendering,

@@ -13,6 +13,8 @@ pub struct AppState {
     pub setup_token: Mutex<Option<String>>,
     /// Product CSV files between preview and confirmation.
     pub imports: crate::services::product_import::ImportJobs,
+    /// Wakes the outbox worker after a transaction that enqueued messages commits.
+    pub outbox: crate::messaging::Outbox,
 }
 
 impl AppState {

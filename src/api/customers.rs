@@ -99,9 +99,8 @@ async fn create(
     input
         .receive_service_reminders
         .get_or_insert_with(|| "true".into());
-    let code = state.settings.phone_country_code.clone();
     super::listing::written(
-        create_customer(&state.db, user.scope(None), user.actor(), input, &code).await,
+        create_customer(&state, user.scope(None), user.actor(), input).await,
         StatusCode::CREATED,
         customer_dto,
     )

@@ -34,6 +34,11 @@ pub fn id_param(params: &Params, names: &[&str]) -> Option<i32> {
     Some(raw.parse().unwrap_or(-1))
 }
 
+/// A `YYYY-MM-DD` day; anything else is no filter.
+pub fn date_param(params: &Params, name: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(param(params, name), "%Y-%m-%d").ok()
+}
+
 /// Wraps a page of DTOs in the envelope.
 pub fn envelope<T: Serialize>(req: &HttpRequest, page: &Page<T>) -> Value {
     let link = |target: i64| {

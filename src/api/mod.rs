@@ -4,11 +4,16 @@ pub mod auth;
 pub mod customers;
 pub mod health;
 pub mod inventory;
+pub mod invoices;
 pub mod listing;
 pub mod me;
 pub mod mechanics;
+pub mod messages;
 pub mod openapi;
+pub mod product_usage;
 pub mod products;
+pub mod promotions;
+pub mod service_requests;
 pub mod sites;
 pub mod users;
 pub mod vehicles;
@@ -40,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(mechanics::configure)
             .configure(users::configure)
             .configure(products::configure)
-            .configure(inventory::configure),
+            .configure(inventory::configure)
+            .configure(service_requests::configure)
+            .configure(product_usage::configure)
+            .configure(invoices::configure)
+            .configure(messages::configure)
+            .configure(promotions::configure),
     );
 }

@@ -39,6 +39,7 @@ impl CurrentUser {
     /// What this user may see; `chosen` is the site switcher's choice of an all-sites user.
     pub fn scope(&self, chosen: Option<SiteId>) -> crate::db::scope::Scope {
         crate::db::scope::Scope::new(self.user.role, self.site_id(), chosen)
+            .with_mechanic(self.user.mechanic_id)
     }
 
     /// Who is acting, for the audit trail.
@@ -86,8 +87,9 @@ fn parse_identity(raw: &str) -> Option<(UserId, i32)> {
 /// Paths anyone may open: sign-in, first-run setup, health, static files, token endpoints and
 /// public document links.
 pub fn is_public(path: &str) -> bool {
-    const PREFIXES: &[&str] = &["/static/", "/setup/", "/auth/", "/p/"];
+    const PREFIXES: &[&str] = &["/static/", "/setup/", "/auth/", "/p/", paths::SHARE_PREFIX];
     const EXACT: &[&str] = &[
+        paths::LOGO,
         paths::LOGIN,
         paths::LOGOUT,
         paths::HEALTH,

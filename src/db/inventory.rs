@@ -35,6 +35,13 @@ pub struct InventoryRow {
     pub updated_at: NaiveDateTime,
 }
 
+impl InventoryRow {
+    /// On hand minus reserved: what a job may take.
+    pub fn available(&self) -> i32 {
+        self.quantity_on_hand - self.quantity_reserved
+    }
+}
+
 /// The product columns a stock line shows.
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = products)]
@@ -328,6 +335,8 @@ pub struct Movement<'a> {
     pub unit_cost_cents: Option<i64>,
     pub reason: &'a str,
     pub reference_type: &'a str,
+    /// The row the movement belongs to (the service request of a completion).
+    pub reference_id: Option<i32>,
     pub by: UserId,
 }
 
@@ -372,6 +381,7 @@ pub fn record_movement(
             inventory_transactions::unit_cost_cents.eq(movement.unit_cost_cents),
             inventory_transactions::reason.eq(movement.reason),
             inventory_transactions::reference_type.eq(movement.reference_type),
+            inventory_transactions::reference_id.eq(movement.reference_id),
             inventory_transactions::created_by.eq(movement.by.0),
             inventory_transactions::created_at.eq(at),
         ))

@@ -255,3 +255,24 @@ pub fn delete_mechanic(conn: &mut AnyConnection, id: i32) -> Result<(), DbError>
     diesel::delete(mechanics::table.find(id)).execute(conn)?;
     Ok(())
 }
+
+/// Mechanics to choose from, by name: a site's (or, with `None`, every site's), the active
+/// ones only when `active_only` (assigning a job), all of them for filtering a list. One query.
+pub fn mechanic_choices(
+    conn: &mut AnyConnection,
+    site: Option<i32>,
+    active_only: bool,
+) -> Result<Vec<(i32, String)>, DbError> {
+    let mut query = mechanics::table.into_boxed();
+    if let Some(site) = site {
+        query = query.filter(mechanics::site_id.eq(site));
+    }
+    if active_only {
+        query = query.filter(mechanics::is_active.eq(true));
+    }
+    Ok(query
+        .order((mechanics::name.asc(), mechanics::id.asc()))
+        .limit(500)
+        .select((mechanics::id, mechanics::name))
+        .load(conn)?)
+}

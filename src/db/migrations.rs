@@ -1,5 +1,6 @@
 //! Migrations are embedded per backend; the two folders carry the same names (a test checks it).
 
+use diesel::RunQueryDsl;
 use diesel::migration::MigrationSource;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -24,9 +25,27 @@ pub fn run_pending(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
 /// SQLite's planner combines indexes for an OR (a vehicle search) only with statistics:
 /// `PRAGMA optimize` gathers them where missing or stale, reading a bounded sample of each
 /// table, at every start. A failure only costs speed, so it is logged, not fatal.
+///
+/// The full-text indexes' shadow tables are left without statistics: figures taken while they
+/// were nearly empty ("2 rows") make every later insert into them slower as they grow (100,000
+/// customers took minutes instead of seconds). `ANALYZE sqlite_schema` makes this connection
+/// read the statistics again; connections opened later read them as they are.
 fn refresh_sqlite_statistics(conn: &mut diesel::SqliteConnection) {
     use diesel::connection::SimpleConnection;
-    if let Err(e) = conn.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;") {
+    let refresh = "PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;";
+    let forget_fts = "DELETE FROM sqlite_stat1 WHERE tbl GLOB 'customer*_search_*'; \
+                      ANALYZE sqlite_schema;";
+    let result = conn.batch_execute(refresh).and_then(|()| {
+        let has_statistics: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')",
+        ))
+        .get_result(conn)?;
+        if has_statistics {
+            conn.batch_execute(forget_fts)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
         tracing::warn!(error = %e, "could not refresh SQLite planner statistics");
     }
 }

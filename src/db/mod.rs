@@ -2,19 +2,32 @@
 //! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
 
 pub mod audit;
+pub mod blasts;
 pub mod bulk;
 pub mod connection;
 pub mod customer_list;
 pub mod customer_search;
 pub mod customers;
 pub mod inventory;
+pub mod invoice_list;
+pub mod invoices;
+pub mod job_lines;
+pub mod job_list;
+pub mod job_runs;
+pub mod jobs;
 pub mod login_attempts;
 pub mod mechanics;
 pub mod migrations;
+pub mod numbers;
+pub mod outbox;
+pub mod outbox_list;
 pub mod paging;
 pub mod products;
+pub mod promotions;
+pub mod reminders;
 pub mod schema;
 pub mod scope;
+pub mod service_catalog;
 pub mod sites;
 pub mod staff;
 pub mod tokens;
@@ -143,6 +156,23 @@ impl Db {
         self.read(|conn| write_transaction(conn, f)).await
     }
 
+    /// Like [`Db::write`], for work that fails with its own error type `E` (a refused
+    /// completion, say): any `Err` rolls the whole transaction back.
+    pub async fn write_or<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            write_transaction(&mut conn, f)
+        })
+        .await
+        .map_err(|_| DbError::Cancelled)?
+    }
+
     /// Blocking access for the command line, where no runtime is needed.
     pub fn blocking(
         &self,
@@ -152,9 +182,10 @@ impl Db {
 }
 
 /// A write transaction on an already checked-out connection.
-pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, DbError>
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T, DbError>,
+    E: From<diesel::result::Error>,
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
 {
     match conn {
         AnyConnection::Postgresql(_) => conn.transaction(f),

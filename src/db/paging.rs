@@ -66,6 +66,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// No rows at all.
+    pub fn empty(request: PageRequest) -> Self {
+        Self {
+            items: Vec::new(),
+            total: 0,
+            page: request.page,
+            size: request.size,
+        }
+    }
+
     /// Whether `total` is a [`Counting::Capped`] count that stopped at the cap: the list holds
     /// more than `total - 1` rows, how many more is unknown.
     pub fn total_is_capped(&self) -> bool {

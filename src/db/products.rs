@@ -430,3 +430,11 @@ pub fn products_by_skus(
     }
     Ok(found)
 }
+
+/// The products with these ids, in one query (a sale's lines shown again after an error).
+pub fn products_by_ids(conn: &mut AnyConnection, ids: &[i32]) -> Result<Vec<ProductRow>, DbError> {
+    Ok(products::table
+        .filter(products::id.eq_any(ids))
+        .select(ProductRow::as_select())
+        .load(conn)?)
+}

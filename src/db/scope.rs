@@ -14,6 +14,8 @@ pub struct Scope {
     /// roles, for narrowing lists only).
     site: Option<SiteId>,
     all_sites: bool,
+    /// The mechanic record of a mechanic-role user: they see only the jobs assigned to it.
+    mechanic: Option<i32>,
 }
 
 impl Scope {
@@ -24,14 +26,31 @@ impl Scope {
                 role,
                 site: chosen,
                 all_sites: true,
+                mechanic: None,
             }
         } else {
             Self {
                 role,
                 site: own_site,
                 all_sites: false,
+                mechanic: None,
             }
         }
+    }
+
+    /// Every row of every site: for re-reading a row the caller has already checked.
+    pub fn everything() -> Self {
+        Self::new(Role::Superuser, None, None)
+    }
+
+    /// The same scope for a mechanic-role user linked to `mechanic`.
+    pub fn with_mechanic(self, mechanic: Option<i32>) -> Self {
+        Self { mechanic, ..self }
+    }
+
+    /// The mechanic record of a mechanic-role user, if their login is linked to one.
+    pub fn own_mechanic(&self) -> Option<i32> {
+        self.mechanic
     }
 
     pub fn role(&self) -> Role {

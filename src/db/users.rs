@@ -22,6 +22,7 @@ pub struct UserRow {
     pub is_active: bool,
     pub session_version: i32,
     pub last_login_at: Option<NaiveDateTime>,
+    pub mechanic_id: Option<i32>,
 }
 
 /// A signed-in user as every request sees them.
@@ -33,6 +34,8 @@ pub struct AuthUser {
     pub role: Role,
     pub site: Option<(SiteId, String)>,
     pub session_version: i32,
+    /// The mechanic record of a mechanic-role login.
+    pub mechanic_id: Option<i32>,
 }
 
 /// A user to insert; the password is already hashed.
@@ -83,6 +86,7 @@ fn to_auth_user(user: UserRow, site_name: Option<String>) -> Option<AuthUser> {
         role,
         site,
         session_version: user.session_version,
+        mechanic_id: user.mechanic_id,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The parts catalogue and the opening stock of every site.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use rand::Rng;
@@ -210,6 +210,27 @@ pub fn stock(
         }
     }
     rows
+}
+
+/// Raises the stock rows that open jobs will draw on to what they need (`demand`, by product
+/// and site) plus the reorder level and a margin, so every one of those jobs can complete.
+pub fn cover(rows: &mut [NewStock], demand: &BTreeMap<(i32, i32), i32>, now: NaiveDateTime) {
+    if demand.is_empty() {
+        return;
+    }
+    for row in rows {
+        let Some(&need) = demand.get(&(row.product_id, row.site_id)) else {
+            continue;
+        };
+        let plenty = need + row.reorder_level + 20;
+        if row.quantity_on_hand - row.quantity_reserved < plenty {
+            row.quantity_on_hand = plenty + row.quantity_reserved;
+            let restocked = *row
+                .last_restocked_at
+                .get_or_insert(now - TimeDelta::hours(2));
+            row.updated_at = row.updated_at.max(restocked);
+        }
+    }
 }
 
 /// The `in` movement that brought each stock row's opening quantity, when it was restocked.

@@ -1,7 +1,7 @@
 //! Writes the demo data, table by table: one transaction per chunk of [`CHUNK_ROWS`] rows, each
 //! chunk sent as multi-row INSERTs, with progress and the time each table took.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -10,11 +10,13 @@ use rand::Rng;
 use rand::rngs::StdRng;
 
 use super::fleet::{Fleet, Owner};
+use super::jobs::Site;
 use super::people::{self, CustomerBatch};
-use super::{Plan, catalogue};
-use crate::db::bulk::{self, NewStaff};
+use super::{Plan, catalogue, history, workload};
+use crate::db::bulk::{self, InsertedProduct, InsertedVehicle, NewStaff};
 use crate::db::{AnyConnection, DbError, sites, write_transaction};
 use crate::domain::role::Role;
+use crate::domain::totals::{Tax, TaxBase};
 
 /// Rows per transaction: big enough that commits cost nothing, small enough to show progress.
 const CHUNK_ROWS: usize = 10_000;
@@ -34,6 +36,8 @@ pub struct Loaded {
     pub logins: Vec<Login>,
     /// (table, rows, time taken), in the order written.
     pub tables: Vec<(&'static str, usize, Duration)>,
+    /// Ids of the open jobs made for the completion benchmark.
+    pub bench_ids: Vec<i32>,
 }
 
 /// The database already holds data: how much of what.
@@ -63,8 +67,21 @@ pub fn load(
     let customers = customers(conn, rng, plan, &staff.registrars)?;
     tables.push(customers.1);
     let owners = owners(rng, &customers.0, plan.vehicles);
-    tables.push(vehicles(conn, rng, plan, &staff.site_ids, &owners)?);
-    tables.extend(catalogue(conn, rng, plan, &staff)?);
+    let (vehicles, took) = vehicles(conn, rng, plan, &staff.site_ids, &owners)?;
+    tables.push(took);
+    let (products, took) = products(conn, rng, plan)?;
+    tables.push(took);
+
+    let walk_in = workload::walk_in(conn, plan)?;
+    let people = (walk_in, staff.superuser);
+    let stage = workload::Stage::new(plan.now, &staff.sites, &vehicles, &products, people);
+    let world = stage.world(plan.now, &customers.0);
+    let jobs = workload::jobs(rng, &world, plan);
+    let demand = workload::stock_needed(&world, &jobs);
+    tables.extend(stock(conn, rng, plan, &staff, &products, &demand)?);
+    let written = history::write(conn, rng, &world, jobs)?;
+    tables.extend(written.tables);
+
     let tidying = Instant::now();
     bulk::tidy_after_load(conn)?;
     let took = tidying.elapsed().as_secs_f64();
@@ -75,12 +92,15 @@ pub fn load(
     Ok(Ok(Loaded {
         logins: staff.logins,
         tables,
+        bench_ids: written.bench_ids,
     }))
 }
 
-struct Staff {
+pub struct Staff {
     site_ids: Vec<i32>,
-    superuser: Option<i32>,
+    /// The sites as jobs see them: tax, mechanics, front desk.
+    pub sites: Vec<Site>,
+    pub superuser: Option<i32>,
     /// Managers and front desk, who register customers.
     registrars: Vec<i32>,
     logins: Vec<Login>,
@@ -100,8 +120,15 @@ fn staff(
             return Ok(Err(NotEmpty(existing.to_vec())));
         }
         let mut sites = Vec::new();
+        let mut taxes = Vec::new();
         for fields in people::sites(rng, plan.sites, &plan.country_code) {
-            sites.push((sites::insert_site(c, &fields)?.0, fields.name));
+            let id = sites::insert_site(c, &fields)?.0;
+            let tax = Tax {
+                rate_bp: fields.tax_rate_bp,
+                base: TaxBase::parse(&fields.tax_applies_to),
+            };
+            taxes.push((tax, fields.timezone.parse().unwrap_or(chrono_tz::UTC)));
+            sites.push((id, fields.name));
         }
         let site_ids: Vec<i32> = sites.iter().map(|(id, _)| *id).collect();
         let mechanics = people::mechanics(
@@ -157,8 +184,41 @@ fn staff(
         }
         let inserted = bulk::insert_staff(c, &users)?;
         let site_name: HashMap<i32, String> = sites.into_iter().collect();
-        Ok(Ok(staff_summary(&users, &inserted, site_ids, &site_name)))
+        let mut summary = staff_summary(&users, &inserted, site_ids, &site_name);
+        summary.sites = job_sites(&summary.site_ids, &taxes, &mechanics, &inserted);
+        Ok(Ok(summary))
     })
+}
+
+/// Each site's tax, time zone, mechanics and front-desk users (managers and advisors).
+fn job_sites(
+    site_ids: &[i32],
+    taxes: &[(Tax, chrono_tz::Tz)],
+    mechanics: &[(i32, i32, String)],
+    users: &[(i32, String, Option<i32>)],
+) -> Vec<Site> {
+    site_ids
+        .iter()
+        .zip(taxes)
+        .map(|(&id, &(tax, zone))| Site {
+            id,
+            tax,
+            zone,
+            mechanics: mechanics
+                .iter()
+                .filter(|(_, site, _)| *site == id)
+                .map(|(mechanic, _, _)| *mechanic)
+                .collect(),
+            desk: users
+                .iter()
+                .filter(|(_, role, site)| {
+                    *site == Some(id)
+                        && (role == Role::Manager.as_str() || role == Role::Advisor.as_str())
+                })
+                .map(|(user, _, _)| *user)
+                .collect(),
+        })
+        .collect()
 }
 
 fn login(local: &str) -> String {
@@ -211,6 +271,7 @@ fn staff_summary(
         .collect();
     Staff {
         site_ids,
+        sites: Vec::new(),
         superuser: with_role(Role::Superuser).next(),
         registrars: with_role(Role::Advisor)
             .chain(with_role(Role::Manager))
@@ -274,8 +335,9 @@ fn vehicles(
     plan: &Plan,
     site_ids: &[i32],
     owners: &[Owner],
-) -> Result<(&'static str, usize, Duration), DbError> {
+) -> Result<Timed<Vec<InsertedVehicle>>, DbError> {
     let mut progress = Progress::start("vehicles", plan.vehicles);
+    let mut inserted = Vec::with_capacity(plan.vehicles);
     let mut fleet = Fleet::new(site_ids, plan.now, plan.vehicles);
     let mut rest = owners;
     while !rest.is_empty() {
@@ -288,19 +350,22 @@ fn vehicles(
         }
         let (chunk, later) = rest.split_at(take);
         let rows = fleet.vehicles_of(rng, chunk);
-        write_transaction(conn, |c| bulk::insert_vehicles(c, &rows))?;
+        inserted.extend(write_transaction(conn, |c| {
+            bulk::insert_vehicles(c, &rows)
+        })?);
         progress.advance(rows.len());
         rest = later;
     }
-    Ok(progress.finish())
+    // In id order, so the jobs made from them do not depend on RETURNING order.
+    inserted.sort_unstable_by_key(|v| v.id);
+    Ok((inserted, progress.finish()))
 }
 
-fn catalogue(
+fn products(
     conn: &mut AnyConnection,
     rng: &mut StdRng,
     plan: &Plan,
-    staff: &Staff,
-) -> Result<Vec<(&'static str, usize, Duration)>, DbError> {
+) -> Result<Timed<Vec<InsertedProduct>>, DbError> {
     let mut progress = Progress::start("products", plan.products);
     let rows = catalogue::products(rng, plan.products, plan.now - TimeDelta::days(365));
     let mut products = Vec::with_capacity(rows.len());
@@ -310,11 +375,24 @@ fn catalogue(
         })?);
         progress.advance(chunk.len());
     }
-    products.sort_unstable();
-    let products_done = progress.finish();
+    products.sort_unstable_by_key(|p| p.0);
+    Ok((products, progress.finish()))
+}
 
+/// Opening stock of every product at every site, with at least what the benchmark's open jobs
+/// will take (`demand`, by product and site), and the `in` movements that brought it.
+fn stock(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    plan: &Plan,
+    staff: &Staff,
+    products: &[InsertedProduct],
+    demand: &BTreeMap<(i32, i32), i32>,
+) -> Result<Vec<(&'static str, usize, Duration)>, DbError> {
     let set_up = plan.now - TimeDelta::days(365);
-    let rows = catalogue::stock(rng, &products, &staff.site_ids, set_up, plan.now);
+    let costs: Vec<(i32, Option<i64>)> = products.iter().map(|p| (p.0, p.4)).collect();
+    let mut rows = catalogue::stock(rng, &costs, &staff.site_ids, set_up, plan.now);
+    catalogue::cover(&mut rows, demand, plan.now);
     let mut progress = Progress::start("inventory", rows.len());
     let mut stock = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(CHUNK_ROWS) {
@@ -323,18 +401,18 @@ fn catalogue(
     }
     let stock_done = progress.finish();
 
-    let costs: HashMap<i32, Option<i64>> = products.into_iter().collect();
+    let costs: HashMap<i32, Option<i64>> = costs.into_iter().collect();
     let rows = catalogue::opening_movements(&stock, &costs, staff.superuser);
     let mut progress = Progress::start("inventory_transactions", rows.len());
     for chunk in rows.chunks(CHUNK_ROWS) {
         write_transaction(conn, |c| bulk::insert_stock_movements(c, chunk))?;
         progress.advance(chunk.len());
     }
-    Ok(vec![products_done, stock_done, progress.finish()])
+    Ok(vec![stock_done, progress.finish()])
 }
 
 /// Rows written to one table so far; redrawn in place on a terminal.
-struct Progress {
+pub struct Progress {
     table: &'static str,
     total: usize,
     done: usize,
@@ -343,7 +421,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(table: &'static str, total: usize) -> Self {
+    pub fn start(table: &'static str, total: usize) -> Self {
         Self {
             table,
             total,
@@ -353,7 +431,7 @@ impl Progress {
         }
     }
 
-    fn advance(&mut self, rows: usize) {
+    pub fn advance(&mut self, rows: usize) {
         self.done += rows;
         if self.live {
             print!("\r  {:<24} {:>9} / {}", self.table, self.done, self.total);
@@ -361,7 +439,7 @@ impl Progress {
         }
     }
 
-    fn finish(self) -> (&'static str, usize, Duration) {
+    pub fn finish(self) -> (&'static str, usize, Duration) {
         let took = self.started.elapsed();
         let rate = self.done as f64 / took.as_secs_f64().max(1e-6);
         println!(

@@ -144,16 +144,20 @@ fn missing() -> DbError {
     DbError::Query(diesel::result::Error::NotFound)
 }
 
+/// Creates a customer and, in the same transaction, their welcome message (sent after commit).
 pub async fn create_customer(
-    db: &Db,
+    state: &crate::state::AppState,
     scope: Scope,
     actor: Actor,
     input: CustomerInput,
-    country_code: &str,
 ) -> Result<CustomerRow, WriteError> {
     scope.require_write()?;
-    let fields = input.validate(country_code).map_err(WriteError::Invalid)?;
-    let row = db
+    let fields = input
+        .validate(&state.settings.phone_country_code)
+        .map_err(WriteError::Invalid)?;
+    let settings = state.settings.clone();
+    let row = state
+        .db
         .read(move |conn| {
             write_transaction(conn, |c| {
                 let id = customers::insert_customer(c, &fields, actor.user)?;
@@ -167,10 +171,12 @@ pub async fn create_customer(
                     site: scope.bound_site(),
                 };
                 audit::record(c, actor, entry)?;
+                crate::messaging::events::customer_created(c, &settings, id)?;
                 Ok(row)
             })
         })
         .await?;
+    state.outbox.wake();
     Ok(row)
 }
 

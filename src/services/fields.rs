@@ -28,6 +28,21 @@ impl From<DbError> for WriteError {
     }
 }
 
+impl From<diesel::result::Error> for WriteError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Refused(DbError::from(e).into())
+    }
+}
+
+impl WriteError {
+    /// One field's error, for a refusal found after the form itself was checked.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.into(), vec![message.into()]);
+        Self::Invalid(errors)
+    }
+}
+
 impl From<WriteError> for AppError {
     /// For JSON answers: field errors become the `{"field": ["message"]}` 400.
     fn from(e: WriteError) -> Self {
@@ -132,6 +147,29 @@ impl Problems {
                 None
             }
         }
+    }
+
+    /// A required amount of money in cents (blank is an error).
+    pub fn amount(&mut self, field: &str, raw: &str) -> Option<i64> {
+        crate::domain::money::Money::parse(raw)
+            .map(|m| Some(m.cents()))
+            .unwrap_or_else(|m| {
+                self.add(field, m);
+                None
+            })
+    }
+
+    /// An optional amount of money in cents; left blank (or `null`) it is `None`, not an error.
+    pub fn money(&mut self, field: &str, raw: Option<&str>) -> Option<i64> {
+        let raw = raw
+            .map(str::trim)
+            .filter(|r| !r.is_empty() && *r != "null")?;
+        self.amount(field, raw)
+    }
+
+    /// Whether `field` already has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -28,6 +28,14 @@ const BUILT: &[&str] = &[
     "staff",
     "products",
     "inventory",
+    "invoices",
+    "my-jobs",
+    "service-requests",
+    "sales",
+    "messages",
+    "settings",
+    "jobs",
+    "promotions",
 ];
 
 /// Registers a placeholder page for every area not built yet.

@@ -34,6 +34,18 @@ const FILES: &[Asset] = &[
         immutable: false,
     },
     Asset {
+        name: "jobs.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/jobs.css"),
+        immutable: false,
+    },
+    Asset {
+        name: "pos.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/pos.js"),
+        immutable: false,
+    },
+    Asset {
         name: "icons.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../../static/icons.svg"),
@@ -43,6 +55,18 @@ const FILES: &[Asset] = &[
         name: "favicon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!("../../static/favicon.svg"),
+        immutable: false,
+    },
+    Asset {
+        name: "documents.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/documents.css"),
+        immutable: false,
+    },
+    Asset {
+        name: "documents.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/documents.js"),
         immutable: false,
     },
     Asset {

@@ -8,12 +8,20 @@ pub mod flash;
 pub mod forms;
 pub mod home;
 pub mod inventory;
+pub mod invoices;
+pub mod jobs;
 pub mod mechanics;
+pub mod messages;
 pub mod nav;
 pub mod pager;
 pub mod paths;
 pub mod products;
+pub mod promotions;
+pub mod sales;
+pub mod schedule;
+pub mod search;
 pub mod session_routes;
+pub mod settings;
 pub mod setup;
 pub mod shell;
 pub mod sign_in;
@@ -48,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(session_routes::switch_site),
         )
         .route(paths::KEEPALIVE, web::get().to(session_routes::keepalive))
+        .route("/search", web::get().to(search::search))
         .route("/static/{file}", web::get().to(assets::serve))
         .route("/favicon.ico", web::get().to(assets::favicon));
     customers::configure(cfg);
@@ -57,6 +66,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     staff::configure(cfg);
     products::configure(cfg);
     inventory::configure(cfg);
+    invoices::configure(cfg);
+    jobs::configure(cfg);
+    sales::configure(cfg);
+    jobs::configure_job(cfg);
+    messages::configure(cfg);
+    settings::configure(cfg);
+    schedule::configure(cfg);
+    promotions::configure(cfg);
     areas::configure(cfg);
 }
 

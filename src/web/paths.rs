@@ -10,6 +10,20 @@ pub const ACCOUNT_SIGN_OUT_EVERYWHERE: &str = "/account/sign-out-everywhere";
 pub const SITE_SWITCH: &str = "/site-switch";
 pub const KEEPALIVE: &str = "/session/keepalive";
 pub const SETUP_PREFIX: &str = "/setup/";
+/// Public invoice and receipt links: `/share/{token}` and `/share/{token}/receipt`.
+pub const SHARE_PREFIX: &str = "/share/";
+/// The business logo printed on documents (`WORKSHOP_LOGO_PATH`).
+pub const LOGO: &str = "/logo";
+
+/// The public link of an invoice (A4), as a customer opens it without signing in.
+pub fn share(base_url: &str, token: &str) -> String {
+    format!("{base_url}{SHARE_PREFIX}{token}")
+}
+
+/// The public link of an invoice's receipt.
+pub fn share_receipt(base_url: &str, token: &str) -> String {
+    format!("{}/receipt", share(base_url, token))
+}
 
 /// The sign-in page, coming back to `next` afterwards.
 pub fn login_with_next(next: &str) -> String {

@@ -21,7 +21,8 @@ enum Via {
 }
 
 /// A route with `{v}` (vehicle), `{m}` (mechanic), `{u}` (user), `{i}` (stock row), `{p}`
-/// (product) or `{s}` (site) filled in, and
+/// (product), `{s}` (site), `{j}` (open job), `{l}` (its part line) or `{n}` (an invoice,
+/// partly paid) filled in, and
 /// the status each role must get: manager, advisor, mechanic, head office.
 struct Route {
     via: Via,
@@ -73,6 +74,26 @@ const ROUTES: &[Route] = &[
     Route { via: Via::Json("POST"), path: "/api/v1/inventory/{i}/adjust/", body: Some(r#"{"quantity":-1,"reason":"x"}"#), expect: [404, 404, 403, 403] },
     Route { via: Via::Json("DELETE"), path: "/api/v1/inventory/{i}/", body: None, expect: [404, 404, 403, 403] },
     Route { via: Via::Json("POST"), path: "/api/v1/inventory/", body: Some(r#"{"product":{p},"site":{s}}"#), expect: [403, 403, 403, 403] },
+    // Jobs and their lines
+    Route { via: Via::Get, path: "/api/v1/service-requests/{j}/", body: None, expect: [404, 404, 404, 200] },
+    Route { via: Via::Get, path: "/api/v1/product-usage/{j}/", body: None, expect: [404, 404, 404, 200] },
+    Route { via: Via::Get, path: "/api/v1/product-usage-item/{l}/", body: None, expect: [404, 404, 404, 200] },
+    Route { via: Via::Json("PATCH"), path: "/api/v1/service-requests/{j}/", body: Some(r#"{"description":"Hacked"}"#), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("DELETE"), path: "/api/v1/service-requests/{j}/", body: None, expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/service-requests/{j}/assign-mechanic/", body: Some(r#"{"mechanic_id":{m}}"#), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/service-requests/{j}/complete/", body: Some("{}"), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/service-requests/{j}/cancel/", body: Some(r#"{"reason":"x"}"#), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/product-usage/", body: Some(r#"{"service_request":{j},"product":{p},"quantity_used":1}"#), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("PATCH"), path: "/api/v1/product-usage-item/{l}/", body: Some(r#"{"quantity_used":2}"#), expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("DELETE"), path: "/api/v1/product-usage-item/{l}/", body: None, expect: [404, 404, 404, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/service-requests/", body: Some(r#"{"customer":{c},"vehicle":{v},"site":{s}}"#), expect: [403, 403, 403, 403] },
+    // Invoices and payments
+    Route { via: Via::Get, path: "/api/v1/invoices/{n}/", body: None, expect: [404, 404, 403, 200] },
+    Route { via: Via::Get, path: "/api/v1/invoices/{n}/payments/", body: None, expect: [404, 404, 403, 200] },
+    Route { via: Via::Json("PATCH"), path: "/api/v1/invoices/{n}/", body: Some(r#"{"paid":true,"payment_method":"cash"}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/invoices/{n}/payments/", body: Some(r#"{"method":"cash","amount":"1"}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/invoices/{n}/reverse-payment/", body: Some(r#"{"amount":"1","reason":"x"}"#), expect: [404, 404, 403, 403] },
+    Route { via: Via::Json("POST"), path: "/api/v1/invoices/{n}/void/", body: Some(r#"{"reason":"x"}"#), expect: [404, 404, 403, 403] },
     // Sites
     Route { via: Via::Get, path: "/api/v1/sites/{s}/", body: None, expect: [404, 404, 404, 200] },
     Route { via: Via::Json("PATCH"), path: "/api/v1/sites/{s}/", body: Some(r#"{"name":"Hacked"}"#), expect: [404, 404, 404, 403] },
@@ -87,6 +108,8 @@ async fn snapshot(app: &TestApp, boss: &reqwest::Client, ids: &[(char, i64)]) ->
             'm' => format!("/api/v1/mechanics/{id}/"),
             'u' => format!("/api/v1/users/{id}/"),
             'i' => format!("/api/v1/inventory/{id}/"),
+            'j' => format!("/api/v1/service-requests/{id}/"),
+            'n' => format!("/api/v1/invoices/{id}/"),
             _ => format!("/api/v1/sites/{id}/"),
         };
         let mut body: Value = boss
@@ -142,8 +165,33 @@ async fn no_role_reads_or_writes_another_sites_records(backend: Backend) {
         json!({"product": p, "site": south.0, "quantity_on_hand": 10}),
     )
     .await;
+    let job = |body: Value| created("/api/v1/service-requests/", body);
+    let j = job(json!({"customer": c, "vehicle": v, "site": south.0})).await;
+    let line = json!({"service_request": j, "product": p, "quantity_used": 1});
+    let l = created("/api/v1/product-usage/", line).await;
+    let done = job(json!({"customer": c, "vehicle": v, "site": south.0})).await;
+    created(
+        "/api/v1/product-usage/",
+        json!({"service_request": done, "product": p, "quantity_used": 2}),
+    )
+    .await;
+    let path = format!("/api/v1/service-requests/{done}/complete/");
+    let body = json!({"payment_method": "cash", "amount_paid": "2.00"});
+    let completed = call(&app, &boss, Method::POST, &path, Some(body)).await;
+    assert_eq!(completed.status(), 200);
+    let n = completed.json::<Value>().await.unwrap()["invoice"]["id"]
+        .as_i64()
+        .unwrap();
     let s = i64::from(south.0);
-    let ids = [('v', v), ('m', m), ('u', u), ('i', i), ('s', s)];
+    let ids = [
+        ('v', v),
+        ('m', m),
+        ('u', u),
+        ('i', i),
+        ('s', s),
+        ('j', j),
+        ('n', n),
+    ];
     let before = snapshot(&app, &boss, &ids).await;
 
     let fill = |text: &str| {
@@ -154,6 +202,9 @@ async fn no_role_reads_or_writes_another_sites_records(backend: Backend) {
             .replace("{c}", &c.to_string())
             .replace("{i}", &i.to_string())
             .replace("{p}", &p.to_string())
+            .replace("{j}", &j.to_string())
+            .replace("{l}", &l.to_string())
+            .replace("{n}", &n.to_string())
     };
     let mut failures = Vec::new();
     for (column, role) in ROLES.into_iter().enumerate() {

@@ -30,6 +30,8 @@ const SMALL: &[&str] = &[
     "15",
     "--mechanics-per-site",
     "2",
+    "--jobs",
+    "0",
     "--seed",
     "7",
     "--password",

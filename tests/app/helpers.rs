@@ -159,6 +159,11 @@ pub fn test_vars(database: &TestDatabase, overrides: &[(&str, &str)]) -> HashMap
             "test-secret-key-that-is-long-enough-to-sign-and-encrypt-cookies-0123456789",
         ),
         ("WORKSHOP_DB_POOL_SIZE", "4"),
+        // The daily jobs stay off unless a test schedules them: a run at 08:00 UTC would
+        // otherwise add messages to whatever test happens to be running then.
+        ("WORKSHOP_SCHEDULE_LOW_STOCK", ""),
+        ("WORKSHOP_SCHEDULE_PROMOTIONS", ""),
+        ("WORKSHOP_SCHEDULE_SERVICE_REMINDERS", ""),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -19,6 +19,8 @@ enum Rows {
     Mechanics,
     Staff,
     Products,
+    Jobs,
+    Sales,
 }
 
 /// Every list page and list API route, with the rows it lists. Add each new list here.
@@ -38,6 +40,31 @@ const LISTS: &[(&str, Rows)] = &[
     ("/api/v1/users/?page_size=50", Rows::Staff),
     ("/products?page_size=50", Rows::Products),
     ("/api/v1/products/?page_size=50", Rows::Products),
+    ("/invoices?page_size=50", Rows::Jobs),
+    (
+        "/invoices?page_size=50&status=owing&sort=total_high",
+        Rows::Jobs,
+    ),
+    (
+        "/invoices?page_size=50&from=2000-01-01&to=2100-12-31",
+        Rows::Jobs,
+    ),
+    ("/api/v1/service-requests/?page_size=50", Rows::Jobs),
+    (
+        "/api/v1/service-requests/?page_size=50&status=Completed",
+        Rows::Jobs,
+    ),
+    ("/api/v1/invoices/?page_size=50", Rows::Jobs),
+    (
+        "/api/v1/invoices/?page_size=50&ordering=-total_cost",
+        Rows::Jobs,
+    ),
+    ("/service-requests?page_size=50", Rows::Jobs),
+    (
+        "/service-requests?page_size=50&status=open&q=SR",
+        Rows::Jobs,
+    ),
+    ("/sales?page_size=50", Rows::Sales),
 ];
 
 /// Adds `n` rows of a kind, numbered from `from`.
@@ -57,6 +84,8 @@ async fn add_rows(app: &TestApp, kind: Rows, from: usize, n: usize, by: UserId) 
             Rows::Vehicles => add_vehicle(app, i, by).await,
             Rows::Mechanics => add_mechanic(app, i).await,
             Rows::Products => add_product(app, i).await,
+            Rows::Jobs => add_job(app, i, by, false).await,
+            Rows::Sales => add_job(app, i, by, true).await,
             Rows::Staff => {
                 app.create_user(&format!("staff{i}@example.com"), Role::Advisor, None)
                     .await;
@@ -65,14 +94,128 @@ async fn add_rows(app: &TestApp, kind: Rows, from: usize, n: usize, by: UserId) 
     }
 }
 
-const KINDS: [Rows; 6] = [
+const KINDS: [Rows; 8] = [
     Rows::Sites,
     Rows::Customers,
     Rows::Vehicles,
     Rows::Mechanics,
     Rows::Staff,
     Rows::Products,
+    Rows::Jobs,
+    Rows::Sales,
 ];
+
+/// Marks a job completed and writes its invoice directly (completion has its own tests).
+fn complete_with_invoice(
+    c: &mut workshop::db::AnyConnection,
+    id: i32,
+    i: usize,
+) -> Result<(), workshop::db::DbError> {
+    use diesel::prelude::*;
+    use workshop::db::invoices::{InvoiceLine, NewInvoice, insert_invoice};
+    use workshop::db::schema::service_requests;
+    let (site, owner): (i32, i32) = service_requests::table
+        .find(id)
+        .select((service_requests::site_id, service_requests::customer_id))
+        .first(c)?;
+    let at = workshop::db::now();
+    workshop::db::jobs::mark_completed(c, id, None, at)?;
+    let invoice = NewInvoice {
+        display_number: format!("INV-2026-{i:05}"),
+        service_request_id: id,
+        site_id: site,
+        customer_id: owner,
+        parts_cents: 2000,
+        labour_cents: 2500,
+        subtotal_cents: 4500,
+        discount_cents: 0,
+        tax_cents: 0,
+        total_cents: 4500,
+        tax_rate_bp: 0,
+        promotion_id: None,
+        status: "unpaid".into(),
+        public_token: None,
+    };
+    let line = InvoiceLine {
+        kind: "part".into(),
+        product_id: None,
+        description: "Brake pad".into(),
+        sku: String::new(),
+        quantity: 2,
+        unit_price_cents: 1000,
+        line_total_cents: 2000,
+        position: 1,
+    };
+    insert_invoice(c, &invoice, &[line], at)?;
+    Ok(())
+}
+
+/// A job (with a vehicle, a mechanic, a part and a labour line) or a sale (with a part line)
+/// at the first site, for a new customer; every other job completed with its invoice.
+async fn add_job(app: &TestApp, i: usize, by: UserId, sale: bool) {
+    use chrono::Datelike;
+    use diesel::prelude::*;
+    use workshop::db::job_lines::{LabourFields, insert_labour, insert_part};
+    use workshop::db::jobs::{NewJob, insert_job};
+    use workshop::db::numbers::{Numbered, next_number};
+    use workshop::db::schema::{mechanics, products, sites, vehicles};
+    app.db
+        .write(move |c| {
+            let site: i32 = sites::table.select(sites::id).order(sites::id).first(c)?;
+            let product: i32 = products::table
+                .select(products::id)
+                .order(products::id)
+                .first(c)?;
+            let owner = insert_customer(c, &customer(i + 5000), by)?;
+            let (vehicle, mechanic) = if sale {
+                (None, None)
+            } else {
+                let vehicle: i32 = vehicles::table
+                    .select(vehicles::id)
+                    .order(vehicles::id)
+                    .first(c)?;
+                let mechanic: i32 = mechanics::table
+                    .select(mechanics::id)
+                    .order(mechanics::id)
+                    .first(c)?;
+                (Some(vehicle), Some(mechanic))
+            };
+            let kind = if sale {
+                Numbered::Sale
+            } else {
+                Numbered::Service
+            };
+            let job = NewJob {
+                display_number: next_number(c, kind, chrono::Utc::now().year())?,
+                transaction_type: if sale { "sale" } else { "service" }.into(),
+                customer_id: owner,
+                vehicle_id: vehicle,
+                site_id: site,
+                service_type_id: (!sale).then_some(1),
+                assigned_mechanic_id: mechanic,
+                description: String::new(),
+                status: "Pending".into(),
+                created_by: Some(by.0),
+            };
+            let id = insert_job(c, &job)?;
+            insert_part(c, id, product, 2, 1000, by)?;
+            if !sale {
+                let labour = LabourFields {
+                    description: "Labour".into(),
+                    hours_hundredths: None,
+                    hourly_rate_cents: None,
+                    amount_cents: 2500,
+                };
+                insert_labour(c, id, &labour)?;
+            }
+            if !sale && i.is_multiple_of(2) {
+                complete_with_invoice(c, id, i)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
 
 /// A vehicle (with its own owner) at the first site.
 async fn add_vehicle(app: &TestApp, i: usize, by: UserId) {

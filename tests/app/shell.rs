@@ -93,7 +93,7 @@ async fn an_area_outside_the_role_answers_403_with_an_error_page(backend: Backen
     app.sign_in("advisor@example.com").await;
 
     let forbidden = app.get("/settings").await;
-    let allowed = app.get("/invoices").await;
+    let allowed = app.get("/dashboard").await;
 
     assert_eq!(forbidden.status(), 403);
     assert!(

@@ -16,7 +16,92 @@ on_both_databases!(
     vehicles_with_history_are_kept_and_changes_are_audited,
     ten_simultaneous_registrations_of_one_plate_make_one_vehicle,
     the_list_filters_by_plate_prefix_customer_and_site,
+    a_broad_search_lists_the_newest_matches_first,
 );
+
+/// 1,200 Toyotas and 300 Hondas, alternating in blocks, straight into the database.
+async fn many_vehicles(app: &TestApp, site: workshop::domain::ids::SiteId, owner: i64) {
+    use diesel::prelude::*;
+    use workshop::db::vehicles::{VehicleFields, insert_vehicle};
+    app.db
+        .write(move |c| {
+            for i in 0..1500 {
+                let make = if i % 5 == 4 { "Honda" } else { "Toyota" };
+                let fields = VehicleFields {
+                    customer_id: owner as i32,
+                    site_id: site.0,
+                    make: make.into(),
+                    model: "Any".into(),
+                    year: 2019,
+                    license_plate: format!("ZZ {i:04}"),
+                    plate_key: format!("ZZ{i:04}"),
+                    vin: None,
+                    odometer_km: None,
+                    last_serviced: None,
+                    service_interval_days: 180,
+                    service_interval_km: None,
+                };
+                insert_vehicle(c, &fields)?;
+            }
+            let _ = diesel::sql_query("ANALYZE").execute(c);
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+async fn a_broad_search_lists_the_newest_matches_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let site = app.create_site("North").await;
+    let desk = client_at(&app, Role::Advisor, Some(site)).await;
+    let owner = new_customer(&app, &desk, "Mensah").await;
+    many_vehicles(&app, site, owner).await;
+    let list = |path: String| {
+        let request = desk.get(app.url(&path));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let broad = list("/api/v1/vehicles/?q=toy&page_size=10&page=2".into()).await;
+    assert_eq!(broad["count"], 1200, "the API counts every match");
+    let plates: Vec<&str> = broad["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["license_plate"].as_str().unwrap())
+        .collect();
+    // Newest first, Hondas (every fifth) left out: the second page of ten.
+    let expected: Vec<String> = (0..1500)
+        .rev()
+        .filter(|i| i % 5 != 4)
+        .skip(10)
+        .take(10)
+        .map(|i| format!("ZZ {i:04}"))
+        .collect();
+    assert_eq!(plates, expected);
+    let by_plate = list("/api/v1/vehicles/?q=toy&ordering=plate&page_size=3".into()).await;
+    let plates: Vec<&str> = by_plate["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["license_plate"].as_str().unwrap())
+        .collect();
+    assert_eq!(plates, vec!["ZZ 0000", "ZZ 0001", "ZZ 0002"]);
+    let page = desk
+        .get(app.url("/vehicles?q=toy"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("ZZ 1498") && !page.contains("ZZ 1499"),
+        "the page walks newest first too"
+    );
+    assert!(
+        page.contains("more than"),
+        "the pager counts a few pages ahead only"
+    );
+}
 
 /// A customer created through the API by `client`; returns its id.
 pub async fn new_customer(app: &TestApp, client: &reqwest::Client, last_name: &str) -> i64 {

@@ -19,7 +19,7 @@ use crate::db::scope::Scope;
 use crate::db::{AnyConnection, Db, DbError, products, sites, write_transaction};
 use crate::domain::ids::SiteId;
 use crate::domain::role::Role;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 pub use movements::{MovementInput, MovementKind, move_stock};
 
 /// The largest quantity typed in one go.
@@ -143,12 +143,6 @@ fn count(p: &mut Problems, field: &str, raw: &str, blank_is_zero: bool) -> i32 {
     }
 }
 
-fn field_error(field: &str, message: impl Into<String>) -> WriteError {
-    let mut errors = FieldErrors::new();
-    errors.insert(field.into(), vec![message.into()]);
-    WriteError::Invalid(errors)
-}
-
 /// The stock row for the audit trail and the API.
 pub fn stock_json(row: &InventoryRow) -> Value {
     json!({
@@ -198,7 +192,7 @@ pub async fn create_stock(
     let (site, product) = match p.finish((site, product)) {
         Ok((Some(site), Some(product))) => (site, product),
         Ok(_) => {
-            return Err(field_error(
+            return Err(WriteError::field(
                 "product",
                 "Choose a product from the catalogue.",
             ));
@@ -215,7 +209,7 @@ pub async fn create_stock(
         .await;
     match result {
         Ok(outcome) => outcome,
-        Err(e) if super::products::is_unique_violation(&e) => Err(field_error(
+        Err(e) if super::products::is_unique_violation(&e) => Err(WriteError::field(
             "product",
             "This product is already stocked at that site.",
         )),
@@ -233,20 +227,20 @@ fn insert_stock(
     settings: &StockSettings,
 ) -> Result<Result<StockLine, WriteError>, DbError> {
     let Some(product_row) = products::find_product(c, product)? else {
-        return Ok(Err(field_error(
+        return Ok(Err(WriteError::field(
             "product",
             "Choose a product from the catalogue.",
         )));
     };
     let Some(site_row) = sites::find_site(c, &scope, site)? else {
-        return Ok(Err(field_error("site", "Choose a site.")));
+        return Ok(Err(WriteError::field("site", "Choose a site.")));
     };
     if inventory::stock_at(c, product, site)?.is_some() {
         let message = format!(
             "{} is already stocked at {}. Open that row to change it.",
             product_row.name, site_row.name
         );
-        return Ok(Err(field_error("product", message)));
+        return Ok(Err(WriteError::field("product", message)));
     }
     let id = inventory::insert_stock(c, product, site, settings)?;
     let row = inventory::lock_stock(c, id)?.ok_or_else(missing)?;
@@ -257,6 +251,7 @@ fn insert_stock(
             unit_cost_cents: None,
             reason: "Opening stock",
             reference_type: "",
+            reference_id: None,
             by: actor.user,
         };
         inventory::record_movement(c, &row, &movement)?;

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{audit_update, field_error, missing, require_reader, whole, with_locked_row};
+use super::{audit_update, missing, require_reader, whole, with_locked_row};
 use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::inventory::{self, InventoryRow, Movement, StockLine};
@@ -133,7 +133,7 @@ pub async fn move_stock(
         };
         let after = i64::from(row.quantity_on_hand) + i64::from(delta);
         if let Some(message) = refusal(&row, after) {
-            return Ok(Err(field_error("quantity", message)));
+            return Ok(Err(WriteError::field("quantity", message)));
         }
         let reason = if planned.kind == MovementKind::Count && planned.reason.is_empty() {
             "Stock count".to_owned()
@@ -146,6 +146,7 @@ pub async fn move_stock(
             unit_cost_cents: planned.unit_cost_cents,
             reason: &reason,
             reference_type: "",
+            reference_id: None,
             by: actor.user,
         };
         let new_on_hand = inventory::record_movement(c, &row, &movement)?;

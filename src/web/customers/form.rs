@@ -131,15 +131,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     super::require_reader(&user)?;
     let input = form.into_inner();
-    let code = state.settings.phone_country_code.clone();
-    let result = create_customer(
-        &state.db,
-        user.scope(None),
-        user.actor(),
-        input.clone(),
-        &code,
-    )
-    .await;
+    let result = create_customer(&state, user.scope(None), user.actor(), input.clone()).await;
     let saved = |row: &customers::CustomerRow| Saved {
         message: format!("{} added.", row.full_name()),
         location: format!("/customers/{}", row.id),

@@ -3,7 +3,7 @@
 //! `services::products` and `services::product_import`, like the API.
 
 mod detail;
-mod export;
+pub mod export;
 mod form;
 mod import;
 mod list;

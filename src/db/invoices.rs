@@ -1,0 +1,408 @@
+//! Invoices, their frozen lines and their payments. Amounts never change after creation; only
+//! payments (and voiding) move `paid_cents` and `status`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{
+    customers, invoice_lines, invoices, payments, promotions, service_requests, sites, users,
+    vehicles,
+};
+use super::scope::Scope;
+use super::{AnyConnection, DbError, now};
+use crate::domain::ids::UserId;
+
+#[derive(Queryable, Selectable, Serialize, Clone, Debug)]
+#[diesel(table_name = invoices)]
+pub struct InvoiceRow {
+    pub id: i32,
+    pub display_number: String,
+    pub service_request_id: i32,
+    pub site_id: i32,
+    pub customer_id: i32,
+    pub parts_cents: i64,
+    pub labour_cents: i64,
+    pub subtotal_cents: i64,
+    pub discount_cents: i64,
+    pub tax_cents: i64,
+    pub total_cents: i64,
+    pub paid_cents: i64,
+    pub tax_rate_bp: i32,
+    pub promotion_id: Option<i32>,
+    pub status: String,
+    pub void_reason: Option<String>,
+    pub voided_at: Option<NaiveDateTime>,
+    pub public_token: Option<String>,
+    pub public_token_revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl InvoiceRow {
+    /// What is still owed (never negative).
+    pub fn balance_cents(&self) -> i64 {
+        if self.status == "void" {
+            0
+        } else {
+            (self.total_cents - self.paid_cents).max(0)
+        }
+    }
+
+    pub fn is_paid(&self) -> bool {
+        self.status == "paid"
+    }
+
+    /// The token of a live public link.
+    pub fn live_token(&self) -> Option<&str> {
+        match self.public_token_revoked_at {
+            None => self.public_token.as_deref(),
+            Some(_) => None,
+        }
+    }
+}
+
+/// The status that follows from what has been paid.
+pub fn status_for(total_cents: i64, paid_cents: i64) -> &'static str {
+    if paid_cents >= total_cents {
+        "paid"
+    } else if paid_cents > 0 {
+        "partially_paid"
+    } else {
+        "unpaid"
+    }
+}
+
+/// An invoice with everything its pages, prints and JSON show, read in one query.
+#[derive(Queryable, Serialize, Clone, Debug)]
+pub struct InvoiceView {
+    #[diesel(embed)]
+    pub invoice: InvoiceRow,
+    pub job_number: String,
+    pub transaction_type: String,
+    pub customer_first_name: String,
+    pub customer_last_name: String,
+    pub customer_phone: String,
+    pub customer_email: Option<String>,
+    pub customer_is_walk_in: bool,
+    pub site_name: String,
+    pub site_address: String,
+    pub site_phone: String,
+    pub site_timezone: String,
+    pub site_footer: String,
+    pub vehicle_make: Option<String>,
+    pub vehicle_model: Option<String>,
+    pub vehicle_plate: Option<String>,
+    pub promotion_title: Option<String>,
+}
+
+impl InvoiceView {
+    pub fn customer_name(&self) -> String {
+        format!("{} {}", self.customer_first_name, self.customer_last_name)
+            .trim()
+            .to_owned()
+    }
+
+    /// "Make Model (PLATE)", or "Sales" for a counter sale, as the original showed it.
+    pub fn vehicle_display(&self) -> String {
+        match (&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate) {
+            (Some(make), Some(model), Some(plate)) => format!("{make} {model} ({plate})"),
+            _ => "Sales".into(),
+        }
+    }
+}
+
+macro_rules! invoice_view_query {
+    () => {
+        invoices::table
+            .inner_join(service_requests::table.left_join(vehicles::table))
+            .inner_join(customers::table)
+            .inner_join(sites::table)
+            .left_join(promotions::table)
+    };
+}
+
+macro_rules! invoice_view_columns {
+    () => {
+        (
+            $crate::db::invoices::InvoiceRow::as_select(),
+            service_requests::display_number,
+            service_requests::transaction_type,
+            customers::first_name,
+            customers::last_name,
+            customers::phone,
+            customers::email,
+            customers::is_walk_in,
+            sites::name,
+            sites::address,
+            sites::phone,
+            sites::timezone,
+            sites::invoice_footer,
+            vehicles::make.nullable(),
+            vehicles::model.nullable(),
+            vehicles::license_plate.nullable(),
+            promotions::title.nullable(),
+        )
+    };
+}
+pub(crate) use {invoice_view_columns, invoice_view_query};
+
+/// An invoice the scope may see.
+pub fn find_invoice(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: i32,
+) -> Result<Option<InvoiceView>, DbError> {
+    let mut query = invoice_view_query!()
+        .filter(invoices::id.eq(id))
+        .into_boxed();
+    if let Some(site) = scope.bound_site() {
+        query = query.filter(invoices::site_id.eq(site.0));
+    }
+    Ok(query
+        .select(invoice_view_columns!())
+        .first(conn)
+        .optional()?)
+}
+
+/// The invoice behind a live public link (no scope: the token is the permission).
+pub fn find_by_token(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<InvoiceView>, DbError> {
+    Ok(invoice_view_query!()
+        .filter(invoices::public_token.eq(token))
+        .filter(invoices::public_token_revoked_at.is_null())
+        .select(invoice_view_columns!())
+        .first(conn)
+        .optional()?)
+}
+
+/// The invoice of a completed job, if any.
+pub fn invoice_of_job(conn: &mut AnyConnection, job: i32) -> Result<Option<InvoiceRow>, DbError> {
+    Ok(invoices::table
+        .filter(invoices::service_request_id.eq(job))
+        .select(InvoiceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The stored row, locked until the transaction ends.
+pub fn lock_invoice(conn: &mut AnyConnection, id: i32) -> Result<Option<InvoiceRow>, DbError> {
+    let query = || invoices::table.find(id);
+    Ok(match conn {
+        AnyConnection::Postgresql(c) => query()
+            .select(InvoiceRow::as_select())
+            .for_update()
+            .first(c)
+            .optional()?,
+        AnyConnection::Sqlite(c) => query()
+            .select(InvoiceRow::as_select())
+            .first(c)
+            .optional()?,
+    })
+}
+
+#[derive(Insertable, Clone, Debug)]
+#[diesel(table_name = invoices)]
+pub struct NewInvoice {
+    pub display_number: String,
+    pub service_request_id: i32,
+    pub site_id: i32,
+    pub customer_id: i32,
+    pub parts_cents: i64,
+    pub labour_cents: i64,
+    pub subtotal_cents: i64,
+    pub discount_cents: i64,
+    pub tax_cents: i64,
+    pub total_cents: i64,
+    pub tax_rate_bp: i32,
+    pub promotion_id: Option<i32>,
+    pub status: String,
+    pub public_token: Option<String>,
+}
+
+#[derive(Insertable, Queryable, Selectable, Serialize, Clone, Debug)]
+#[diesel(table_name = invoice_lines)]
+pub struct InvoiceLine {
+    pub kind: String,
+    pub product_id: Option<i32>,
+    pub description: String,
+    pub sku: String,
+    pub quantity: i32,
+    pub unit_price_cents: i64,
+    pub line_total_cents: i64,
+    pub position: i32,
+}
+
+pub fn insert_invoice(
+    conn: &mut AnyConnection,
+    invoice: &NewInvoice,
+    lines: &[InvoiceLine],
+    at: NaiveDateTime,
+) -> Result<i32, DbError> {
+    let id: i32 = diesel::insert_into(invoices::table)
+        .values((
+            invoice,
+            invoices::created_at.eq(at),
+            invoices::updated_at.eq(at),
+        ))
+        .returning(invoices::id)
+        .get_result(conn)?;
+    let rows: Vec<_> = lines
+        .iter()
+        .map(|line| (line.clone(), invoice_lines::invoice_id.eq(id)))
+        .collect();
+    if !rows.is_empty() {
+        match conn {
+            AnyConnection::Postgresql(c) => {
+                diesel::insert_into(invoice_lines::table)
+                    .values(&rows)
+                    .execute(c)?;
+            }
+            // SQLite through the multi-connection takes rows one by one.
+            AnyConnection::Sqlite(c) => {
+                for row in &rows {
+                    diesel::insert_into(invoice_lines::table)
+                        .values(row.clone())
+                        .execute(c)?;
+                }
+            }
+        }
+    }
+    Ok(id)
+}
+
+pub fn lines_of(conn: &mut AnyConnection, invoice: i32) -> Result<Vec<InvoiceLine>, DbError> {
+    Ok(invoice_lines::table
+        .filter(invoice_lines::invoice_id.eq(invoice))
+        .order(invoice_lines::position.asc())
+        .select(InvoiceLine::as_select())
+        .load(conn)?)
+}
+
+/// A payment with the name of who took it.
+#[derive(Queryable, Serialize, Clone, Debug)]
+pub struct PaymentLine {
+    pub id: i32,
+    pub invoice_id: i32,
+    pub amount_cents: i64,
+    pub method: String,
+    pub reference: String,
+    pub reason: String,
+    pub tendered_cents: Option<i64>,
+    pub received_at: NaiveDateTime,
+    pub received_by_name: Option<String>,
+}
+
+pub fn payments_of(conn: &mut AnyConnection, invoice: i32) -> Result<Vec<PaymentLine>, DbError> {
+    Ok(payments::table
+        .left_join(users::table)
+        .filter(payments::invoice_id.eq(invoice))
+        .order(payments::id.asc())
+        .select((
+            payments::id,
+            payments::invoice_id,
+            payments::amount_cents,
+            payments::method,
+            payments::reference,
+            payments::reason,
+            payments::tendered_cents,
+            payments::received_at,
+            users::name.nullable(),
+        ))
+        .load(conn)?)
+}
+
+/// A payment (or, negative, a reversal) to record.
+pub struct NewPayment<'a> {
+    pub amount_cents: i64,
+    pub method: &'a str,
+    pub reference: &'a str,
+    pub reason: &'a str,
+    pub tendered_cents: Option<i64>,
+    pub by: UserId,
+}
+
+/// Records the payment and the invoice's new paid amount and status, on a locked invoice.
+pub fn record_payment(
+    conn: &mut AnyConnection,
+    invoice: &InvoiceRow,
+    payment: &NewPayment<'_>,
+) -> Result<i32, DbError> {
+    let at = now();
+    let id = diesel::insert_into(payments::table)
+        .values((
+            payments::invoice_id.eq(invoice.id),
+            payments::amount_cents.eq(payment.amount_cents),
+            payments::method.eq(payment.method),
+            payments::reference.eq(payment.reference),
+            payments::reason.eq(payment.reason),
+            payments::tendered_cents.eq(payment.tendered_cents),
+            payments::received_by.eq(payment.by.0),
+            payments::received_at.eq(at),
+            payments::created_at.eq(at),
+        ))
+        .returning(payments::id)
+        .get_result(conn)?;
+    let paid = invoice.paid_cents + payment.amount_cents;
+    // A void invoice stays void: money handed back on it (a reversal) must not revive it.
+    let status = if invoice.status == "void" {
+        "void"
+    } else {
+        status_for(invoice.total_cents, paid)
+    };
+    diesel::update(invoices::table.find(invoice.id))
+        .set((
+            invoices::paid_cents.eq(paid),
+            invoices::status.eq(status),
+            invoices::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+pub fn void_invoice(
+    conn: &mut AnyConnection,
+    id: i32,
+    reason: &str,
+    by: UserId,
+) -> Result<(), DbError> {
+    let at = now();
+    diesel::update(invoices::table.find(id))
+        .set((
+            invoices::status.eq("void"),
+            invoices::void_reason.eq(reason),
+            invoices::voided_at.eq(at),
+            invoices::voided_by.eq(by.0),
+            invoices::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A new public link (replacing a revoked one) or revoking the current one.
+pub fn set_public_token(
+    conn: &mut AnyConnection,
+    id: i32,
+    token: Option<&str>,
+) -> Result<(), DbError> {
+    let at = now();
+    let target = invoices::table.find(id);
+    match token {
+        Some(token) => diesel::update(target)
+            .set((
+                invoices::public_token.eq(token),
+                invoices::public_token_revoked_at.eq(None::<NaiveDateTime>),
+                invoices::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                invoices::public_token_revoked_at.eq(at),
+                invoices::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}

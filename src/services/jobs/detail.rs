@@ -1,0 +1,69 @@
+//! Everything the job page (and the API's job JSON) shows: the job with its names, its lines,
+//! the running totals as they would be invoiced today, and the invoice once completed.
+
+use crate::db::invoices::{self, InvoiceRow, PaymentLine};
+use crate::db::job_lines::{self, LabourLine, PartLine};
+use crate::db::jobs::{self, JobView};
+use crate::db::promotions::{self, PromotionRow};
+use crate::db::scope::Scope;
+use crate::db::sites::SiteRow;
+use crate::db::{AnyConnection, DbError};
+use crate::domain::ids::SiteId;
+use crate::domain::totals::{self, Tax, TaxBase, Totals};
+
+/// A job and what hangs off it.
+pub struct JobDetail {
+    pub view: JobView,
+    pub parts: Vec<PartLine>,
+    pub labour: Vec<LabourLine>,
+    /// The totals before any discount, with the site's tax.
+    pub totals: Totals,
+    pub site: SiteRow,
+    pub invoice: Option<InvoiceRow>,
+    pub payments: Vec<PaymentLine>,
+    /// Promotions running today at the site (for the complete dialog).
+    pub promotions: Vec<PromotionRow>,
+}
+
+/// The job page's data in a constant number of queries; `None` when the job does not exist
+/// for this user.
+pub fn load(c: &mut AnyConnection, scope: &Scope, id: i32) -> Result<Option<JobDetail>, DbError> {
+    let Some(view) = jobs::find_job(c, scope, id)? else {
+        return Ok(None);
+    };
+    let site_id = SiteId(view.job.site_id);
+    let parts = job_lines::parts_of(c, id, site_id)?;
+    let labour = job_lines::labour_of(c, id)?;
+    let Some(site) = crate::db::sites::find_site(c, &Scope::everything(), site_id)? else {
+        return Ok(None);
+    };
+    let tax = Tax {
+        rate_bp: site.tax_rate_bp,
+        base: TaxBase::parse(&site.tax_applies_to),
+    };
+    let part_totals: Vec<i64> = parts.iter().map(PartLine::total_cents).collect();
+    let labour_totals: Vec<i64> = labour.iter().map(|l| l.amount_cents).collect();
+    let totals = totals::compute(&part_totals, &labour_totals, 0, tax);
+    let (invoice, payments) = match view.invoice_id {
+        Some(invoice_id) => (
+            invoices::invoice_of_job(c, id)?,
+            invoices::payments_of(c, invoice_id)?,
+        ),
+        None => (None, Vec::new()),
+    };
+    let promotions = if view.job.status().is_final() {
+        Vec::new()
+    } else {
+        promotions::running_on(c, super::site_today(&site.timezone))?
+    };
+    Ok(Some(JobDetail {
+        view,
+        parts,
+        labour,
+        totals,
+        site,
+        invoice,
+        payments,
+        promotions,
+    }))
+}

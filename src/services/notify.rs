@@ -1,0 +1,60 @@
+//! The messages that jobs and payments cause (SPEC §3, §4), queued as outbox rows inside the
+//! transaction of the event, so a rollback takes them too and a commit makes them durable.
+//! Delivery happens after commit, in the outbox worker, which [`Notify::wake`] nudges.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::{AnyConnection, DbError};
+use crate::messaging::{Outbox, events};
+use crate::services::jobs::complete::Completed;
+use crate::state::AppState;
+
+/// What a service needs to queue messages; cheap to clone into a transaction.
+#[derive(Clone)]
+pub struct Notify {
+    settings: Arc<Settings>,
+    outbox: Outbox,
+}
+
+impl Notify {
+    pub fn of(state: &AppState) -> Self {
+        Self {
+            settings: state.settings.clone(),
+            outbox: state.outbox.clone(),
+        }
+    }
+
+    /// Completion: the invoice and "ready for pickup" to the customer; the receipt as well
+    /// when the payment taken at the counter paid it in full.
+    pub fn job_completed(&self, c: &mut AnyConnection, done: &Completed) -> Result<(), DbError> {
+        events::job_completed(c, &self.settings, done.invoice_id)?;
+        if done.receipt_due {
+            events::invoice_paid(c, &self.settings, done.invoice_id)?;
+        }
+        Ok(())
+    }
+
+    /// The payment that made an invoice fully paid: the receipt to the customer.
+    pub fn invoice_paid(&self, c: &mut AnyConnection, invoice: i32) -> Result<(), DbError> {
+        events::invoice_paid(c, &self.settings, invoice)
+    }
+
+    /// A mechanic newly set on a job: a message to that mechanic.
+    pub fn mechanic_assigned(
+        &self,
+        c: &mut AnyConnection,
+        job: i32,
+        mechanic: i32,
+    ) -> Result<(), DbError> {
+        events::mechanic_assigned(c, &self.settings, job, mechanic)
+    }
+
+    /// After the transaction committed: deliver now rather than at the next poll.
+    pub fn wake<T, E>(&self, result: Result<T, E>) -> Result<T, E> {
+        if result.is_ok() {
+            self.outbox.wake();
+        }
+        result
+    }
+}
