@@ -1,5 +1,5 @@
-//! The list of invoices: filters, count and the page's ids on `invoices` alone (its site,
-//! status and created_at indexes), names joined for the page's rows only. The from/to days
+//! The list of invoices: every filter is on `invoices`' own columns (its site, status and
+//! created_at indexes); the count reads `invoices` alone, the page joins the names. The from/to days
 //! are each site's local days (SPEC §2: time is shown in the site's timezone, so a filter on
 //! "today" must match what the list shows as today).
 
@@ -7,8 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
+use super::fixed_sql::FixedCondition;
 use super::invoices::{InvoiceView, invoice_view_columns, invoice_view_query};
-use super::paging::{Counting, Page, PageRequest};
+use super::paging::{Counting, Page, PageRequest, capped_total};
 use super::schema::{customers, invoices, promotions, service_requests, sites, vehicles};
 use super::scope::Scope;
 use super::{AnyConnection, DbError};
@@ -54,16 +55,14 @@ pub struct InvoiceFilter {
     pub number: String,
 }
 
-/// A condition on invoices, for either backend.
-type InvoiceCondition = Box<
-    dyn BoxableExpression<
-            invoices::table,
-            <AnyConnection as diesel::Connection>::Backend,
-            SqlType = Bool,
-        >,
->;
+type Backend = <AnyConnection as diesel::Connection>::Backend;
 
-type InvoiceQuery<'a> = invoices::BoxedQuery<'a, <AnyConnection as diesel::Connection>::Backend>;
+/// A condition on invoices' own columns, for a query over `QS`: `invoices` alone (counts,
+/// exports) or joined with the names (the page).
+type Condition<QS> = Box<dyn BoxableExpression<QS, Backend, SqlType = Bool>>;
+
+/// A condition on `invoices` alone.
+type InvoiceCondition = Condition<invoices::table>;
 
 /// The UTC instant a local day starts in `zone` (a day that starts inside a DST gap starts
 /// at the first local time that exists).
@@ -128,8 +127,12 @@ fn day_windows(
         .collect())
 }
 
-fn window_condition(window: &DayWindow) -> Option<InvoiceCondition> {
-    let mut parts: Vec<InvoiceCondition> = Vec::new();
+fn window_condition<QS: 'static>(window: &DayWindow) -> Option<Condition<QS>>
+where
+    invoices::site_id: SelectableExpression<QS>,
+    invoices::created_at: SelectableExpression<QS>,
+{
+    let mut parts: Vec<Condition<QS>> = Vec::new();
     if let Some(ids) = &window.sites {
         parts.push(Box::new(invoices::site_id.eq_any(ids.clone())));
     }
@@ -142,51 +145,66 @@ fn window_condition(window: &DayWindow) -> Option<InvoiceCondition> {
     parts.into_iter().reduce(|a, b| Box::new(a.and(b)))
 }
 
-/// The filtered invoices, nothing joined: every filter is on `invoices`' own columns.
-fn filtered<'a>(scope: &Scope, filter: &InvoiceFilter, windows: &[DayWindow]) -> InvoiceQuery<'a> {
-    let mut query = invoices::table.into_boxed();
-    if let Some(site) = scope.list_site() {
-        query = query.filter(invoices::site_id.eq(site.0));
-    }
-    if let Some(site) = filter.site {
-        query = query.filter(invoices::site_id.eq(site));
-    }
-    match filter.status.as_deref() {
-        Some("owing") => {
-            query = query.filter(invoices::status.eq_any(["unpaid", "partially_paid"]))
+/// Invoices still owed, written out as in the `invoices_owing_…` partial indexes (migration
+/// `000007`), for the reasons of `job_list::OPEN`.
+const OWING: FixedCondition =
+    FixedCondition::new("(invoices.status || '') IN ('unpaid', 'partially_paid')");
+
+/// `$source` (a query over `invoices`, alone or joined) boxed and narrowed to what `$scope`
+/// may see and `$filter` asks for, within the day windows `$windows`. Every condition is on
+/// `invoices`' own columns.
+macro_rules! filtered {
+    ($source:expr, $scope:expr, $filter:expr, $windows:expr) => {{
+        let (scope, filter, windows): (&Scope, &InvoiceFilter, &[DayWindow]) =
+            ($scope, $filter, $windows);
+        let mut query = $source.into_boxed();
+        if let Some(site) = scope.list_site() {
+            query = query.filter(invoices::site_id.eq(site.0));
         }
-        Some(status) => query = query.filter(invoices::status.eq(status.to_owned())),
-        None => {}
-    }
-    if let Some(customer) = filter.customer {
-        query = query.filter(invoices::customer_id.eq(customer));
-    }
-    let any = windows
-        .iter()
-        .filter_map(window_condition)
-        .reduce(|a, b| Box::new(a.or(b)));
-    if let Some(any) = any {
-        query = query.filter(any);
-    }
-    let number = filter.number.trim().to_uppercase();
-    if !number.is_empty() {
-        let high = format!("{number}\u{FFFF}");
-        query = query.filter(
-            invoices::display_number
-                .ge(number)
-                .and(invoices::display_number.le(high)),
-        );
-    }
-    query
+        if let Some(site) = filter.site {
+            query = query.filter(invoices::site_id.eq(site));
+        }
+        match filter.status.as_deref() {
+            Some("owing") => query = query.filter(OWING),
+            Some(status) => query = query.filter(invoices::status.eq(status.to_owned())),
+            None => {}
+        }
+        if let Some(customer) = filter.customer {
+            query = query.filter(invoices::customer_id.eq(customer));
+        }
+        let any = windows
+            .iter()
+            .filter_map(window_condition)
+            .reduce(|a, b| Box::new(a.or(b)));
+        if let Some(any) = any {
+            query = query.filter(any);
+        }
+        let number = filter.number.trim().to_uppercase();
+        if !number.is_empty() {
+            let high = format!("{number}\u{FFFF}");
+            query = query.filter(
+                invoices::display_number
+                    .ge(number)
+                    .and(invoices::display_number.le(high)),
+            );
+        }
+        query
+    }};
 }
 
-fn ordered<'a>(query: InvoiceQuery<'a>, sort: InvoiceSort) -> InvoiceQuery<'a> {
-    match sort {
-        InvoiceSort::Newest => query.order((invoices::created_at.desc(), invoices::id.desc())),
-        InvoiceSort::Oldest => query.order((invoices::created_at.asc(), invoices::id.asc())),
-        InvoiceSort::TotalHigh => query.order((invoices::total_cents.desc(), invoices::id.desc())),
-        InvoiceSort::TotalLow => query.order((invoices::total_cents.asc(), invoices::id.asc())),
-    }
+/// `$query` in `$sort` order (the id breaks ties, so pages never overlap).
+macro_rules! ordered {
+    ($query:expr, $sort:expr) => {{
+        let query = $query;
+        match $sort {
+            InvoiceSort::Newest => query.order((invoices::created_at.desc(), invoices::id.desc())),
+            InvoiceSort::Oldest => query.order((invoices::created_at.asc(), invoices::id.asc())),
+            InvoiceSort::TotalHigh => {
+                query.order((invoices::total_cents.desc(), invoices::id.desc()))
+            }
+            InvoiceSort::TotalLow => query.order((invoices::total_cents.asc(), invoices::id.asc())),
+        }
+    }};
 }
 
 /// The rows of `ids`, names joined, in the order of `ids`.
@@ -202,6 +220,9 @@ fn views_of(conn: &mut AnyConnection, ids: &[i32]) -> Result<Vec<InvoiceView>, D
     Ok(items)
 }
 
+/// One page of invoices with their names: the capped count, then the page joined with its
+/// names in `sort` order; each statement has the same text for every page of a filter, so a
+/// connection prepares it once.
 pub fn list_invoices(
     conn: &mut AnyConnection,
     scope: &Scope,
@@ -211,24 +232,28 @@ pub fn list_invoices(
     counting: Counting,
 ) -> Result<Page<InvoiceView>, DbError> {
     let windows = day_windows(conn, filter)?;
-    let filtered = || filtered(scope, filter, &windows);
     let total = match counting {
-        Counting::Exact => filtered().count().get_result(conn)?,
-        Counting::Capped => {
-            let ids: Vec<i32> = filtered()
-                .select(invoices::id)
-                .limit(page.count_cap())
-                .load(conn)?;
-            ids.len() as i64
-        }
+        Counting::Exact => filtered!(invoices::table, scope, filter, &windows)
+            .count()
+            .get_result(conn)?,
+        Counting::Capped => capped_total!(
+            conn,
+            page.count_cap(),
+            rows: ordered!(filtered!(invoices::table, scope, filter, &windows), sort),
+            all: filtered!(invoices::table, scope, filter, &windows),
+            invoices::id
+        ),
     };
-    let ids: Vec<i32> = ordered(filtered(), sort)
-        .limit(page.size)
-        .offset(page.offset())
-        .select(invoices::id)
-        .load(conn)?;
+    let items = ordered!(
+        filtered!(invoice_view_query!(), scope, filter, &windows),
+        sort
+    )
+    .limit(page.size)
+    .offset(page.offset())
+    .select(invoice_view_columns!())
+    .load(conn)?;
     Ok(Page {
-        items: views_of(conn, &ids)?,
+        items,
         total,
         page: page.page,
         size: page.size,
@@ -284,7 +309,7 @@ pub fn export_batch(
     limit: i64,
 ) -> Result<Vec<InvoiceView>, DbError> {
     let windows = day_windows(conn, filter)?;
-    let mut query = ordered(filtered(scope, filter, &windows), sort);
+    let mut query = ordered!(filtered!(invoices::table, scope, filter, &windows), sort);
     if let Some(after) = after {
         query = query.filter(after_condition(after, sort));
     }

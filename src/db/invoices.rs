@@ -98,26 +98,26 @@ pub struct InvoiceView {
 
 impl InvoiceView {
     pub fn customer_name(&self) -> String {
-        format!("{} {}", self.customer_first_name, self.customer_last_name)
-            .trim()
-            .to_owned()
+        super::jobs::person_name(&self.customer_first_name, &self.customer_last_name)
     }
 
     /// "Make Model (PLATE)", or "Sales" for a counter sale, as the original showed it.
     pub fn vehicle_display(&self) -> String {
-        match (&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate) {
-            (Some(make), Some(model), Some(plate)) => format!("{make} {model} ({plate})"),
-            _ => "Sales".into(),
-        }
+        super::jobs::vehicle_title(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
+            .unwrap_or_else(|| "Sales".into())
     }
 }
 
+/// Flat LEFT JOINs throughout, as in `job_view_query!`: the rows exist (foreign keys), and
+/// SQLite then always drives a page from the invoices' own index in the list's order (a
+/// nested `(jobs JOIN vehicles)` would be materialised whole first).
 macro_rules! invoice_view_query {
     () => {
         invoices::table
-            .inner_join(service_requests::table.left_join(vehicles::table))
-            .inner_join(customers::table)
-            .inner_join(sites::table)
+            .left_join(service_requests::table)
+            .left_join(vehicles::table.on(vehicles::id.nullable().eq(service_requests::vehicle_id)))
+            .left_join(customers::table)
+            .left_join(sites::table)
             .left_join(promotions::table)
     };
 }
@@ -126,18 +126,22 @@ macro_rules! invoice_view_columns {
     () => {
         (
             $crate::db::invoices::InvoiceRow::as_select(),
-            service_requests::display_number,
-            service_requests::transaction_type,
-            customers::first_name,
-            customers::last_name,
-            customers::phone,
-            customers::email,
-            customers::is_walk_in,
-            sites::name,
-            sites::address,
-            sites::phone,
-            sites::timezone,
-            sites::invoice_footer,
+            service_requests::display_number
+                .nullable()
+                .assume_not_null(),
+            service_requests::transaction_type
+                .nullable()
+                .assume_not_null(),
+            customers::first_name.nullable().assume_not_null(),
+            customers::last_name.nullable().assume_not_null(),
+            customers::phone.nullable().assume_not_null(),
+            customers::email.nullable(),
+            customers::is_walk_in.nullable().assume_not_null(),
+            sites::name.nullable().assume_not_null(),
+            sites::address.nullable().assume_not_null(),
+            sites::phone.nullable().assume_not_null(),
+            sites::timezone.nullable().assume_not_null(),
+            sites::invoice_footer.nullable().assume_not_null(),
             vehicles::make.nullable(),
             vehicles::model.nullable(),
             vehicles::license_plate.nullable(),

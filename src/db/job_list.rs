@@ -1,13 +1,18 @@
-//! The list of service requests and sales. Filters, the count and the page's ids read
-//! `service_requests` alone, on its (site, status/type, created_at) indexes; the names are
-//! joined for the page's rows only, and the running totals of open jobs come from two grouped
-//! queries: five queries whatever the page size.
+//! The list of service requests and sales, newest first. Every filter has an index that
+//! hands its rows over in date order (migration `000007`), so the capped count reads at most
+//! ten pages of index entries and the page joins its names for 25 rows; the running totals of
+//! open jobs come from grouped queries: a constant number of queries whatever the page size.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
-use super::jobs::{JobView, job_view_columns, job_view_query, mechanic_limit};
-use super::paging::{Counting, Page, PageRequest};
+use super::fixed_sql::{FixedCondition, FixedSql};
+use super::jobs::{
+    JobView, job_view_columns, job_view_query, mechanic_limit, person_name, service_title,
+    vehicle_title,
+};
+use super::paging::{Counting, Page, PageRequest, capped_total};
 use super::schema::{
     customers, invoices, mechanics, service_categories, service_requests, service_types, sites,
     vehicles,
@@ -48,15 +53,20 @@ fn day_start(day: NaiveDate) -> NaiveDateTime {
     day.and_hms_opt(0, 0, 0).unwrap_or_default()
 }
 
-pub fn list_jobs(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    filter: &JobFilter,
-    page: PageRequest,
-    counting: Counting,
-) -> Result<Page<JobView>, DbError> {
-    let filtered = || {
-        let mut query = service_requests::table.into_boxed();
+/// Open jobs, written out as in the `…_open_…` partial indexes (migration `000007`) so the
+/// planner can use them (a bound value never proves a partial index's condition); `|| ''`
+/// keeps the status indexes from answering it instead, by collecting every open job and
+/// sorting them for a page of 25.
+const OPEN: FixedCondition =
+    FixedCondition::new("(service_requests.status || '') IN ('Draft', 'Pending', 'In Progress')");
+
+/// `$source` (a query over `service_requests`, alone or joined) boxed and narrowed to what
+/// `$scope` may see and `$filter` asks for. Every condition is on `service_requests`, so the
+/// count (the table alone) and the page (joined with the names) share it.
+macro_rules! filtered {
+    ($source:expr, $scope:expr, $filter:expr) => {{
+        let (scope, filter): (&Scope, &JobFilter) = ($scope, $filter);
+        let mut query = $source.into_boxed();
         if let Some(site) = scope.list_site() {
             query = query.filter(service_requests::site_id.eq(site.0));
         }
@@ -74,8 +84,7 @@ pub fn list_jobs(
         if let Some(status) = filter.status {
             query = query.filter(service_requests::status.eq(status.as_str()));
         } else if filter.open_only {
-            query =
-                query.filter(service_requests::status.eq_any(["Draft", "Pending", "In Progress"]));
+            query = query.filter(OPEN);
         }
         if let Some(mechanic) = filter.mechanic {
             query = query.filter(service_requests::assigned_mechanic_id.eq(mechanic));
@@ -102,35 +111,155 @@ pub fn list_jobs(
             );
         }
         query
-    };
-    let total = match counting {
-        Counting::Exact => filtered().count().get_result(conn)?,
-        Counting::Capped => {
-            let ids: Vec<i32> = filtered()
-                .select(service_requests::id)
-                .limit(page.count_cap())
-                .load(conn)?;
-            ids.len() as i64
-        }
-    };
-    let ids: Vec<i32> = filtered()
-        .order((
+    }};
+}
+
+/// `$query` newest first (the id breaks ties, so pages never overlap).
+macro_rules! newest_first {
+    ($query:expr) => {
+        $query.order((
             service_requests::created_at.desc(),
             service_requests::id.desc(),
         ))
+    };
+}
+
+/// A job as a list shows it: what a row needs, and nothing more (a page reads 25 of them
+/// joined with seven tables, and every column costs).
+#[derive(Queryable, Debug)]
+pub struct JobListRow {
+    pub id: i32,
+    pub display_number: String,
+    pub transaction_type: String,
+    pub customer_id: i32,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub customer_first_name: String,
+    pub customer_last_name: String,
+    pub customer_is_walk_in: bool,
+    pub site_name: String,
+    pub site_timezone: String,
+    pub vehicle_make: Option<String>,
+    pub vehicle_model: Option<String>,
+    pub vehicle_plate: Option<String>,
+    pub mechanic_name: Option<String>,
+    pub service_type_name: Option<String>,
+    pub service_category_name: Option<String>,
+    pub invoice_total_cents: Option<i64>,
+    /// Parts and labour so far while the job has no invoice (else 0).
+    pub open_lines_cents: i64,
+}
+
+/// The running total of a job not invoiced yet, read with its row (the same per-line
+/// arithmetic as `domain::totals`: a part line is quantity × unit price, exact in cents; a
+/// labour line is stored rounded), from the lines' covering indexes (migration `000007`).
+const OPEN_LINES: FixedSql<BigInt> = FixedSql::new(
+    "(CASE WHEN invoices.id IS NULL THEN \
+     (SELECT CAST(COALESCE(SUM(p.quantity * p.unit_price_cents), 0) AS BIGINT) \
+      FROM service_request_parts p WHERE p.service_request_id = service_requests.id) + \
+     (SELECT CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) \
+      FROM service_request_labour l WHERE l.service_request_id = service_requests.id) \
+     ELSE 0 END)",
+);
+
+impl JobListRow {
+    pub fn is_sale(&self) -> bool {
+        self.transaction_type == "sale"
+    }
+
+    pub fn customer_name(&self) -> String {
+        person_name(&self.customer_first_name, &self.customer_last_name)
+    }
+
+    pub fn vehicle_display(&self) -> Option<String> {
+        vehicle_title(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
+    }
+
+    pub fn service_type_display(&self) -> Option<String> {
+        service_title(&self.service_category_name, &self.service_type_name)
+    }
+}
+
+/// The total of the rows `filter` selects, as `counting` asks.
+fn count_jobs(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &JobFilter,
+    page: PageRequest,
+    counting: Counting,
+) -> Result<i64, DbError> {
+    Ok(match counting {
+        Counting::Exact => filtered!(service_requests::table, scope, filter)
+            .count()
+            .get_result(conn)?,
+        Counting::Capped => capped_total!(
+            conn,
+            page.count_cap(),
+            rows: newest_first!(filtered!(service_requests::table, scope, filter)),
+            all: filtered!(service_requests::table, scope, filter),
+            service_requests::id
+        ),
+    })
+}
+
+/// One page of jobs, newest first, as the list pages show them: two statements (the capped
+/// count, then the page joined with its names and running totals in date order), each with
+/// the same text for every page of a filter, so a connection prepares them once.
+pub fn list_job_rows(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &JobFilter,
+    page: PageRequest,
+    counting: Counting,
+) -> Result<Page<JobListRow>, DbError> {
+    let total = count_jobs(conn, scope, filter, page, counting)?;
+    let items = newest_first!(filtered!(job_view_query!(), scope, filter))
         .limit(page.size)
         .offset(page.offset())
-        .select(service_requests::id)
+        .select((
+            service_requests::id,
+            service_requests::display_number,
+            service_requests::transaction_type,
+            service_requests::customer_id,
+            service_requests::status,
+            service_requests::created_at,
+            customers::first_name.nullable().assume_not_null(),
+            customers::last_name.nullable().assume_not_null(),
+            customers::is_walk_in.nullable().assume_not_null(),
+            sites::name.nullable().assume_not_null(),
+            sites::timezone.nullable().assume_not_null(),
+            vehicles::make.nullable(),
+            vehicles::model.nullable(),
+            vehicles::license_plate.nullable(),
+            mechanics::name.nullable(),
+            service_types::name.nullable(),
+            service_categories::name.nullable(),
+            invoices::total_cents.nullable(),
+            OPEN_LINES,
+        ))
         .load(conn)?;
-    let mut items: Vec<JobView> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        job_view_query!()
-            .filter(service_requests::id.eq_any(&ids))
-            .select(job_view_columns!())
-            .load(conn)?
-    };
-    items.sort_by_key(|v| ids.iter().position(|id| *id == v.job.id));
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        size: page.size,
+    })
+}
+
+/// One page of jobs, newest first, each with everything the JSON API shows.
+pub fn list_jobs(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &JobFilter,
+    page: PageRequest,
+    counting: Counting,
+) -> Result<Page<JobView>, DbError> {
+    let total = count_jobs(conn, scope, filter, page, counting)?;
+    let items = newest_first!(filtered!(job_view_query!(), scope, filter))
+        .limit(page.size)
+        .offset(page.offset())
+        .select(job_view_columns!())
+        .load(conn)?;
     Ok(Page {
         items,
         total,

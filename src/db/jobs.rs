@@ -73,33 +73,55 @@ pub struct JobView {
 
 impl JobView {
     pub fn customer_name(&self) -> String {
-        format!("{} {}", self.customer_first_name, self.customer_last_name)
-            .trim()
-            .to_owned()
+        person_name(&self.customer_first_name, &self.customer_last_name)
     }
 
     /// "Toyota Corolla (GR 1234-20)", or `None` for a sale.
     pub fn vehicle_display(&self) -> Option<String> {
-        match (&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate) {
-            (Some(make), Some(model), Some(plate)) => Some(format!("{make} {model} ({plate})")),
-            _ => None,
-        }
+        vehicle_title(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
     }
 
     /// "Mechanical — Brake repair", as the original showed it.
     pub fn service_type_display(&self) -> Option<String> {
-        match (&self.service_category_name, &self.service_type_name) {
-            (Some(category), Some(kind)) => Some(format!("{category} — {kind}")),
-            _ => None,
-        }
+        service_title(&self.service_category_name, &self.service_type_name)
     }
 }
 
+/// "Ama Mensah" (trimmed: either name may be empty).
+pub fn person_name(first: &str, last: &str) -> String {
+    format!("{first} {last}").trim().to_owned()
+}
+
+/// "Toyota Corolla (GR 1234-20)" when the job has a vehicle.
+pub fn vehicle_title(
+    make: &Option<String>,
+    model: &Option<String>,
+    plate: &Option<String>,
+) -> Option<String> {
+    match (make, model, plate) {
+        (Some(make), Some(model), Some(plate)) => Some(format!("{make} {model} ({plate})")),
+        _ => None,
+    }
+}
+
+/// "Mechanical — Brake repair" when the job has a service type.
+pub fn service_title(category: &Option<String>, kind: &Option<String>) -> Option<String> {
+    match (category, kind) {
+        (Some(category), Some(kind)) => Some(format!("{category} — {kind}")),
+        _ => None,
+    }
+}
+
+/// Every join is a LEFT JOIN, customers and sites included (their foreign keys guarantee the
+/// row, and their columns are read with `assume_not_null`): SQLite never moves the right side
+/// of a LEFT JOIN into an outer loop, so a page in date order always walks the jobs' date
+/// index and stops after its rows, where with inner joins it may start from the three sites
+/// and sort every job.
 macro_rules! job_view_query {
     () => {
         service_requests::table
-            .inner_join(customers::table)
-            .inner_join(sites::table)
+            .left_join(customers::table)
+            .left_join(sites::table)
             .left_join(vehicles::table)
             .left_join(mechanics::table)
             // Two plain left joins: a nested `(types JOIN categories)` is materialised with a
@@ -118,13 +140,13 @@ macro_rules! job_view_columns {
     () => {
         (
             $crate::db::jobs::JobRow::as_select(),
-            customers::first_name,
-            customers::last_name,
-            customers::phone,
-            customers::email,
-            customers::is_walk_in,
-            sites::name,
-            sites::timezone,
+            customers::first_name.nullable().assume_not_null(),
+            customers::last_name.nullable().assume_not_null(),
+            customers::phone.nullable().assume_not_null(),
+            customers::email.nullable(),
+            customers::is_walk_in.nullable().assume_not_null(),
+            sites::name.nullable().assume_not_null(),
+            sites::timezone.nullable().assume_not_null(),
             vehicles::make.nullable(),
             vehicles::model.nullable(),
             vehicles::license_plate.nullable(),

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod customer_list;
 pub mod customer_search;
 pub mod customers;
+pub mod fixed_sql;
 pub mod inventory;
 pub mod invoice_list;
 pub mod invoices;

@@ -20,6 +20,24 @@ pub enum Counting {
     Capped,
 }
 
+/// The [`Counting::Capped`] total of the rows that `$rows` selects in the list's order and
+/// `$all` counts (two expressions building fresh boxed queries of the same filter): `$cap`
+/// when a row lies at or beyond it, else the exact count. The probe steps over the rows inside
+/// the database (`OFFSET`) instead of handing `$cap` ids over one by one to be counted, in the
+/// list's own order so it walks the index the page will; only a short list is counted.
+macro_rules! capped_total {
+    ($conn:expr, $cap:expr, rows: $rows:expr, all: $all:expr, $id:expr) => {{
+        let cap: i64 = $cap;
+        let beyond: Vec<i32> = $rows.select($id).offset(cap - 1).limit(1).load($conn)?;
+        if beyond.is_empty() {
+            $all.count().get_result::<i64>($conn)?
+        } else {
+            cap
+        }
+    }};
+}
+pub(crate) use capped_total;
+
 /// Which slice of a list to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageRequest {

@@ -157,7 +157,9 @@ fn tendered(rng: &mut StdRng, amount: i64) -> i64 {
 
 /// A moment up to `minutes` after `at`, never after `now`.
 fn later(rng: &mut StdRng, at: NaiveDateTime, now: NaiveDateTime, minutes: i64) -> NaiveDateTime {
-    (at + TimeDelta::seconds(rng.random_range(0..=minutes * 60))).min(now.max(at))
+    // Spread within what is left before `now`, rather than piling the late ones up on it.
+    let room = (now - at).num_seconds().max(0);
+    at + TimeDelta::seconds(rng.random_range(0..=(minutes * 60).min(room)))
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use crate::auth::current_user::CurrentUser;
 use crate::db::customers::{self, CustomerRow, CustomerSort};
 use crate::db::invoice_list::{self, InvoiceFilter, InvoiceSort};
 use crate::db::invoices::InvoiceView;
+use crate::db::job_list::JobListRow;
 use crate::db::job_list::{self, JobFilter};
-use crate::db::jobs::JobView;
 use crate::db::paging::{Counting, PageRequest};
 use crate::db::scope::Scope;
 use crate::db::vehicles::{self, VehicleFilter, VehicleSort, VehicleView};
@@ -30,7 +30,7 @@ const PER_KIND: i64 = 5;
 struct Hits {
     customers: Vec<CustomerRow>,
     vehicles: Vec<VehicleView>,
-    jobs: Vec<JobView>,
+    jobs: Vec<JobListRow>,
     invoices: Vec<InvoiceView>,
 }
 
@@ -45,13 +45,13 @@ impl Hits {
     /// The one page an exact display number names, if the query is one.
     fn exact(&self, q: &str) -> Option<String> {
         let q = q.trim().to_uppercase();
-        if let Some(job) = self.jobs.iter().find(|j| j.job.display_number == q) {
-            let base = if job.job.is_sale() {
+        if let Some(job) = self.jobs.iter().find(|j| j.display_number == q) {
+            let base = if job.is_sale() {
                 "sales"
             } else {
                 "service-requests"
             };
-            return Some(format!("/{base}/{}", job.job.id));
+            return Some(format!("/{base}/{}", job.id));
         }
         self.invoices
             .iter()
@@ -91,7 +91,8 @@ fn find(c: &mut AnyConnection, scope: &Scope, q: &str) -> Result<Hits, DbError> 
             number: q.to_owned(),
             ..JobFilter::default()
         };
-        hits.jobs = job_list::list_jobs(c, scope, &filter, first_page(), Counting::Capped)?.items;
+        hits.jobs =
+            job_list::list_job_rows(c, scope, &filter, first_page(), Counting::Capped)?.items;
         if role != Role::Mechanic {
             let filter = InvoiceFilter {
                 number: q.to_owned(),

@@ -9,10 +9,9 @@ use chrono::NaiveDate;
 
 use super::{Fields, is_htmx, local_date, money, status_badge};
 use crate::auth::current_user::CurrentUser;
-use crate::db::job_list::{self, JobFilter, Kind};
-use crate::db::jobs::JobView;
+use crate::db::job_list::{self, JobFilter, JobListRow, Kind};
 use crate::db::paging::{Counting, PageRequest};
-use crate::db::{AnyConnection, DbError, customers, job_lines, mechanics};
+use crate::db::{AnyConnection, DbError, customers, mechanics};
 use crate::domain::ids::SiteId;
 use crate::domain::job_status::JobStatus;
 use crate::domain::role::Role;
@@ -178,30 +177,26 @@ fn filter_of(v: &Fields, kind: ListKind, all_sites: bool) -> JobFilter {
     }
 }
 
-fn row(view: JobView, sums: &std::collections::HashMap<i32, (i64, i64)>) -> Row {
-    let job = &view.job;
-    let (total, invoiced) = match view.invoice_total_cents {
+fn row(job: JobListRow) -> Row {
+    let (total, invoiced) = match job.invoice_total_cents {
         Some(total) => (total, true),
-        None => {
-            let (parts, labour) = sums.get(&job.id).copied().unwrap_or_default();
-            (parts + labour, false)
-        }
+        None => (job.open_lines_cents, false),
     };
     Row {
         href: format!("{}/{}", super::base_for(job.is_sale()), job.id),
-        number: job.display_number.clone(),
-        customer: view.customer_name(),
-        customer_id: job.customer_id,
-        walk_in: view.customer_is_walk_in,
-        vehicle: view.vehicle_display(),
-        service_type: view.service_type_display(),
-        site: view.site_name.clone(),
-        mechanic: view.mechanic_name.clone(),
-        status: job.status.clone(),
+        customer: job.customer_name(),
+        vehicle: job.vehicle_display(),
+        service_type: job.service_type_display(),
         badge: status_badge(&job.status),
         total: money(total),
         invoiced,
-        date: local_date(job.created_at, &view.site_timezone),
+        date: local_date(job.created_at, &job.site_timezone),
+        number: job.display_number,
+        customer_id: job.customer_id,
+        walk_in: job.customer_is_walk_in,
+        site: job.site_name,
+        mechanic: job.mechanic_name,
+        status: job.status,
     }
 }
 
@@ -281,22 +276,15 @@ pub async fn render_list(
     );
     let scope = user.scope(None);
     let query = filter.clone();
-    // One trip to the database for the rows, their sums and (full pages) the filters' choices:
-    // each trip costs a thread hand-off and a pool checkout, more than a small query.
+    // One trip to the database for the rows and (full pages) the filters' choices: each trip
+    // costs a thread hand-off and a pool checkout, more than a small query.
     let wants_choices = (!is_htmx(&req)).then(|| choice_request(&user, kind, &filter));
-    let (rows, sums, choices) = state
+    let (rows, choices) = state
         .db
         .read(move |c| {
-            let page = job_list::list_jobs(c, &scope, &query, request, Counting::Capped)?;
-            let open: Vec<i32> = page
-                .items
-                .iter()
-                .filter(|v| v.invoice_total_cents.is_none())
-                .map(|v| v.job.id)
-                .collect();
-            let sums = job_lines::sums_of(c, &open)?;
+            let page = job_list::list_job_rows(c, &scope, &query, request, Counting::Capped)?;
             let choices = wants_choices.map(|w| w.load(c)).transpose()?;
-            Ok((page, sums, choices))
+            Ok((page, choices))
         })
         .await?;
     let keys = [
@@ -313,11 +301,7 @@ pub async fn render_list(
     };
     let pager = Pager::new(kind.path(), &pairs, &rows, noun);
     let results = Results {
-        rows: rows
-            .items
-            .into_iter()
-            .map(|view| row(view, &sums))
-            .collect(),
+        rows: rows.items.into_iter().map(row).collect(),
         pager,
         kind,
         show_site: all_sites,
