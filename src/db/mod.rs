@@ -54,6 +54,11 @@ pub struct Db {
     /// The SQLite file, checked by [`Db::ping`]: a deleted file keeps working through open
     /// handles while every write is lost, which must show as unhealthy.
     sqlite_file: Option<std::path::PathBuf>,
+    /// SQLite writers take turns here, first come first served, before they ask for the file's
+    /// write lock: SQLite's own busy handler polls with growing sleeps (up to 100 ms), so under
+    /// load a writer that has waited longest keeps losing to newcomers (p99 of 1.1 s at 16
+    /// concurrent completions). PostgreSQL locks rows, not the database, and skips this.
+    writer_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What can go wrong below the handlers.
@@ -106,6 +111,7 @@ impl Db {
             backend,
             queries,
             sqlite_file,
+            writer_turn: Default::default(),
         })
     }
 
@@ -154,7 +160,17 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     {
+        let _turn = self.writer_turn().await;
         self.read(|conn| write_transaction(conn, f)).await
+    }
+
+    /// Waits for this process's turn to write to SQLite (see `writer_turn`); nothing to wait
+    /// for on PostgreSQL.
+    async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer_turn.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// Like [`Db::write`], for work that fails with its own error type `E` (a refused
@@ -165,6 +181,7 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
+        let _turn = self.writer_turn().await;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(DbError::from)?;

@@ -83,7 +83,10 @@ pub fn invoice(conn: &mut AnyConnection, id: i32) -> Result<Option<InvoiceFacts>
     Ok(invoices::table
         .inner_join(customers::table)
         .inner_join(sites::table)
-        .inner_join(service_requests::table.left_join(vehicles::table))
+        // Flat joins, never `(service_requests JOIN vehicles)`: PostgreSQL sessions keep the
+        // written join order (db::connection), and a nested join would be built whole first.
+        .inner_join(service_requests::table)
+        .left_join(vehicles::table.on(vehicles::id.nullable().eq(service_requests::vehicle_id)))
         .filter(invoices::id.eq(id))
         .select((
             invoices::id,

@@ -167,6 +167,22 @@ async fn invoice_of(s: &Shop, job: i64) -> Value {
     s.get(&s.desk, &format!("/api/v1/invoices/{id}/")).await.1
 }
 
+/// What the audit trail calls the invoice it recorded being created.
+async fn audited_invoice_repr(s: &Shop) -> String {
+    s.app
+        .db
+        .read(|c| {
+            use workshop::db::schema::audit_log;
+            Ok(audit_log::table
+                .filter(audit_log::entity.eq("invoice"))
+                .filter(audit_log::action.eq("create"))
+                .select(audit_log::entity_repr)
+                .first(c)?)
+        })
+        .await
+        .unwrap()
+}
+
 async fn count(s: &Shop, table: &'static str) -> i64 {
     s.app
         .db
@@ -206,6 +222,11 @@ async fn completion_takes_the_stock_and_writes_a_frozen_invoice(backend: Backend
     );
     assert_eq!(invoice["subtotal"], "105.50");
     assert_eq!(invoice["total_cost"], "105.50");
+    // The number is taken last in the transaction; the audit trail names the real one.
+    assert_eq!(
+        audited_invoice_repr(&s).await,
+        invoice["display_number"].as_str().unwrap()
+    );
     assert_eq!(
         (invoice["paid"].clone(), invoice["status"].clone()),
         (json!(false), json!("unpaid"))

@@ -224,9 +224,9 @@ fn complete_locked(
     if let Some(vehicle) = job.vehicle_id {
         service_vehicle(c, vehicle, today, plan.odometer_km)?;
     }
-    let number = next_number(c, Numbered::Invoice, at.year())?;
-    let invoice = NewInvoice {
-        display_number: number.clone(),
+    let mut invoice = NewInvoice {
+        // Unique until the real number replaces it below, before anything else can see it.
+        display_number: format!("pending-{}", job.id),
         service_request_id: job.id,
         site_id: job.site_id,
         customer_id: job.customer_id,
@@ -242,11 +242,15 @@ fn complete_locked(
         public_token: Some(crate::auth::api_tokens::random_token()),
     };
     let invoice_id = invoices::insert_invoice(c, &invoice, &frozen_lines(&parts, &labour), at)?;
+    // The number last: taking it locks the year's counter row until commit, and every other
+    // completion waits for that row, so as little as possible happens while it is held.
+    invoice.display_number = next_number(c, Numbered::Invoice, at.year())?;
+    invoices::set_display_number(c, invoice_id, &invoice.display_number)?;
     audit_completion(c, actor, job, &invoice, invoice_id)?;
     let mut done = Completed {
         job_id: job.id,
         invoice_id,
-        invoice_number: number,
+        invoice_number: invoice.display_number.clone(),
         total_cents: totals.total,
         change_cents: None,
         paid: totals.total == 0,
