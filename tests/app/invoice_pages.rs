@@ -27,7 +27,7 @@ pub async fn html(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, 
 /// The invoice numbers of the list page, in order.
 fn numbers(page: &str) -> Vec<String> {
     let doc = Html::parse_document(page);
-    let cells = Selector::parse("#invoice-table tbody tr td:first-child a").unwrap();
+    let cells = Selector::parse("#invoice-table tbody tr td:first-child > a").unwrap();
     doc.select(&cells)
         .map(|a| a.text().collect::<String>())
         .collect()
