@@ -164,6 +164,17 @@ impl Db {
         self.read(|conn| write_transaction(conn, f)).await
     }
 
+    /// Like [`Db::read`] after waiting for this process's turn to write to SQLite: for `f`
+    /// that opens its own [`write_transaction`] (work whose result carries its own error).
+    pub async fn writing<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        let _turn = self.writer_turn().await;
+        self.read(f).await
+    }
+
     /// Waits for this process's turn to write to SQLite (see `writer_turn`); nothing to wait
     /// for on PostgreSQL.
     async fn writer_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {

@@ -44,7 +44,7 @@ pub async fn create_superuser(
     let email = validate(&new)?;
     let hash = hash_password_blocking(new.password).await?;
     let name = new.name.trim().to_owned();
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             if only_if_first && users::count_users(c)? > 0 {
                 return Ok(Err(SuperuserError::AlreadySetUp));

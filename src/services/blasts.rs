@@ -121,7 +121,7 @@ pub async fn send_blast(
     let settings = state.settings.clone();
     let result = state
         .db
-        .read(move |conn| {
+        .writing(move |conn| {
             crate::db::write_transaction(conn, |c| {
                 let Some(promo) = promotions::find_promotion(c, promotion)? else {
                     return Ok(Err(crate::error::AppError::NotFound.into()));

@@ -158,7 +158,7 @@ pub async fn create_customer(
     let settings = state.settings.clone();
     let row = state
         .db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 let id = customers::insert_customer(c, &fields, actor.user)?;
                 let row = customers::find_customer(c, id)?.ok_or_else(missing)?;
@@ -190,7 +190,7 @@ pub async fn update_customer(
 ) -> Result<CustomerRow, WriteError> {
     scope.require_write()?;
     let country_code = country_code.to_owned();
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(before) = customers::find_customer(c, id)? else {
                 return Ok(Err(AppError::NotFound.into()));
@@ -240,7 +240,7 @@ pub async fn delete_customer(
     id: i32,
 ) -> Result<(), WriteError> {
     scope.require_write()?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(row) = customers::find_customer(c, id)? else { return Ok(Err(AppError::NotFound.into())) };
             if row.is_walk_in {

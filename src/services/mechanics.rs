@@ -168,7 +168,7 @@ pub async fn create_mechanic(
 ) -> Result<MechanicView, WriteError> {
     require_manager(&scope)?;
     let code = country_code.to_owned();
-    db.read(move |conn| write_transaction(conn, |c| save(c, scope, actor, None, input, &code)))
+    db.writing(move |conn| write_transaction(conn, |c| save(c, scope, actor, None, input, &code)))
         .await?
 }
 
@@ -182,7 +182,7 @@ pub async fn update_mechanic(
 ) -> Result<MechanicView, WriteError> {
     require_manager(&scope)?;
     let code = country_code.to_owned();
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(before) = mechanics::find_mechanic(c, &scope, id)? else {
                 return Ok(Err(AppError::NotFound.into()));
@@ -202,7 +202,7 @@ pub async fn delete_mechanic(
     id: i32,
 ) -> Result<(), WriteError> {
     require_manager(&scope)?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(view) = mechanics::find_mechanic(c, &scope, id)? else {
                 return Ok(Err(AppError::NotFound.into()));

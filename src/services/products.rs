@@ -264,7 +264,7 @@ where
         + Send
         + 'static,
 {
-    match db.read(move |conn| write_transaction(conn, f)).await {
+    match db.writing(move |conn| write_transaction(conn, f)).await {
         Ok(result) => result,
         Err(e) if is_unique_violation(&e) => Err(sku_taken(sku.as_deref().unwrap_or(""))),
         Err(e) => Err(e.into()),
@@ -326,7 +326,7 @@ pub async fn delete_product(
     id: i32,
 ) -> Result<(), WriteError> {
     require_superuser(&scope)?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(row) = products::find_product(c, id)? else {
                 return Ok(Err(AppError::NotFound.into()));

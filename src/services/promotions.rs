@@ -210,7 +210,7 @@ pub async fn create_promotion(
     let fields = input.validate().map_err(WriteError::Invalid)?;
     let row = state
         .db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 let id = promotions::insert_promotion(c, &fields, actor.user)?;
                 let row = promotions::find_promotion(c, id)?.ok_or_else(missing)?;
@@ -241,7 +241,7 @@ pub async fn update_promotion(
     require_manager(&scope)?;
     state
         .db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 let Some(before) = promotions::find_promotion(c, id)? else {
                     return Ok(Err(AppError::NotFound.into()));
@@ -280,7 +280,7 @@ pub async fn delete_promotion(
     require_manager(&scope)?;
     state
         .db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 let Some(row) = promotions::find_promotion(c, id)? else {
                     return Ok(Err(AppError::NotFound.into()));

@@ -147,7 +147,7 @@ pub async fn create_site(
         return Err(AppError::forbidden().into());
     }
     let fields = input.validate().map_err(WriteError::Invalid)?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             if sites::name_taken(c, &fields.name, None)? {
                 return Ok(Err(WriteError::Invalid(taken())));
@@ -180,7 +180,7 @@ pub async fn update_site(
 ) -> Result<SiteRow, WriteError> {
     let allowed = scope.role() == Role::Superuser
         || (scope.role() == Role::Manager && scope.bound_site() == Some(id));
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(before) = sites::find_site(c, &scope, id)? else {
                 return Ok(Err(AppError::NotFound.into()));
@@ -226,7 +226,7 @@ pub async fn delete_site(
     actor: Actor,
     id: SiteId,
 ) -> Result<(), WriteError> {
-    db.read(move |conn| {
+    db.writing(move |conn| {
             write_transaction(conn, |c| {
                 let Some(row) = sites::find_site(c, &scope, id)? else { return Ok(Err(AppError::NotFound.into())) };
                 if scope.role() != Role::Superuser {

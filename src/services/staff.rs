@@ -316,7 +316,7 @@ pub async fn create_staff(
     require_staff_admin(&scope)?;
     let hash = new_password_hash(&input).await?;
     let code = country_code.to_owned();
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             save(c, scope, actor, None, input, &code, Some(&hash))
         })
@@ -334,7 +334,7 @@ pub async fn update_staff(
 ) -> Result<StaffView, WriteError> {
     require_staff_admin(&scope)?;
     let code = country_code.to_owned();
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let before = match manageable(c, &scope, id)? {
                 Ok(view) => view,
@@ -379,7 +379,7 @@ pub async fn reset_password(
     let hash = hash_password_blocking(password)
         .await
         .map_err(|e| WriteError::Refused(AppError::Internal(e)))?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             users::set_password_hash(c, UserId(id), &hash)?;
             record_event(c, actor, &view, "password reset")?;
@@ -398,7 +398,7 @@ pub async fn sign_out_everywhere(
     id: i32,
 ) -> Result<StaffView, WriteError> {
     require_staff_admin(&scope)?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let view = match manageable(c, &scope, id)? {
                 Ok(view) => view,

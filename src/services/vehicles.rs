@@ -307,7 +307,7 @@ pub async fn create_vehicle(
 ) -> Result<Saved, WriteError> {
     scope.require_write()?;
     let result = db
-        .read(move |conn| write_transaction(conn, |c| save(c, scope, actor, None, input, today)))
+        .writing(move |conn| write_transaction(conn, |c| save(c, scope, actor, None, input, today)))
         .await;
     result
         .map_err(WriteError::from)
@@ -325,7 +325,7 @@ pub async fn update_vehicle(
 ) -> Result<Saved, WriteError> {
     scope.require_write()?;
     let result = db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 let Some(before) = vehicles::find_vehicle(c, &scope, id)? else {
                     return Ok(Err(AppError::NotFound.into()));
@@ -349,7 +349,7 @@ pub async fn delete_vehicle(
     id: i32,
 ) -> Result<(), WriteError> {
     scope.require_write()?;
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let Some(view) = vehicles::find_vehicle(c, &scope, id)? else {
                 return Ok(Err(AppError::NotFound.into()));

@@ -135,7 +135,7 @@ pub fn start(db: &Db, job: Arc<ImportJob>, actor: Actor) -> bool {
     tokio::spawn(async move {
         let worker = job.clone();
         let result = db
-            .read(move |conn| {
+            .writing(move |conn| {
                 write_transaction(conn, |c| plan::apply(c, actor, &worker.file, &worker.done))
             })
             .await;

@@ -201,7 +201,7 @@ pub async fn create_stock(
     };
     scope.require_stock_write(site)?;
     let result = db
-        .read(move |conn| {
+        .writing(move |conn| {
             write_transaction(conn, |c| {
                 insert_stock(c, scope, actor, product, site, opening, &settings)
             })
@@ -280,7 +280,7 @@ where
         + Send
         + 'static,
 {
-    db.read(move |conn| {
+    db.writing(move |conn| {
         write_transaction(conn, |c| {
             let row = match inventory::lock_stock(c, id)? {
                 Some(row) if visible(&scope, &row) => row,
