@@ -109,12 +109,7 @@ async fn lines_of_job(
         .take(page.size as usize)
         .map(part_dto)
         .collect();
-    let page = Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    };
+    let page = Page::new(page, items, total);
     Ok(HttpResponse::Ok().json(envelope(&req, &page)))
 }
 

@@ -253,12 +253,7 @@ pub fn list_blasts(
         .offset(page.offset())
         .limit(page.size);
     let items = select_lines(page_query).load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 pub fn find_blast(conn: &mut AnyConnection, id: i32) -> Result<Option<BlastLine>, DbError> {

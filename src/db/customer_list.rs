@@ -48,12 +48,7 @@ pub fn list_customers(
         }
         (CustomerSort::Name, Some(word)) => surname_matches_first(conn, matching, word, page)?,
     };
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// Counts matches up to the page's cap. A one-word search first counts the surname matches

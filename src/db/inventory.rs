@@ -229,12 +229,7 @@ pub fn list_stock(
             sites::timezone,
         ))
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// The stock line `id` if `scope` may see it.
@@ -433,10 +428,5 @@ pub fn movements_of(
             inventory_transactions::created_at,
         ))
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }

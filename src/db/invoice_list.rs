@@ -252,12 +252,7 @@ pub fn list_invoices(
     .offset(page.offset())
     .select(invoice_view_columns!())
     .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// Where the previous batch of an export ended: the sort key and id of its last row.

@@ -1,7 +1,8 @@
 //! The list of service requests and sales, newest first. Every filter has an index that
 //! hands its rows over in date order (migration `000007`), so the capped count reads at most
-//! ten pages of index entries and the page joins its names for 25 rows; the running totals of
-//! open jobs come from grouped queries: a constant number of queries whatever the page size.
+//! ten pages of index entries and the page joins its names for 25 rows, with the running
+//! totals of open jobs as correlated sums in the same statement: a constant number of queries
+//! whatever the page size.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -238,12 +239,7 @@ pub fn list_job_rows(
             OPEN_LINES,
         ))
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// One page of jobs, newest first, each with everything the JSON API shows.
@@ -260,10 +256,5 @@ pub fn list_jobs(
         .offset(page.offset())
         .select(job_view_columns!())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }

@@ -101,12 +101,7 @@ pub fn list_runs(
         .limit(page.size)
         .select(RunRow::as_select())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// The latest run of each job, in one query.

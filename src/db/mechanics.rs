@@ -139,12 +139,7 @@ pub fn list_mechanics(
         .offset(page.offset())
         .select((MechanicRow::as_select(), sites::name))
         .load(conn)?;
-    Ok(Page {
-        items: with_counts(conn, rows)?,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, with_counts(conn, rows)?, total))
 }
 
 pub fn find_mechanic(

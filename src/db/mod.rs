@@ -160,8 +160,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
     {
-        let _turn = self.writer_turn().await;
-        self.read(|conn| write_transaction(conn, f)).await
+        self.writing(|conn| write_transaction(conn, f)).await
     }
 
     /// Like [`Db::read`] after waiting for this process's turn to write to SQLite: for `f`

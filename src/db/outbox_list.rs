@@ -154,12 +154,7 @@ pub fn list_messages(
         .load(conn)?;
     let mut items = lines(conn, &ids)?;
     items.sort_by_key(|m| std::cmp::Reverse(m.id));
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 fn lines(conn: &mut AnyConnection, ids: &[i32]) -> Result<Vec<MessageLine>, DbError> {

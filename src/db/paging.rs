@@ -84,14 +84,19 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// No rows at all.
-    pub fn empty(request: PageRequest) -> Self {
+    /// The rows of `request`'s page, of `total` in all (as counted).
+    pub fn new(request: PageRequest, items: Vec<T>, total: i64) -> Self {
         Self {
-            items: Vec::new(),
-            total: 0,
+            items,
+            total,
             page: request.page,
             size: request.size,
         }
+    }
+
+    /// No rows at all.
+    pub fn empty(request: PageRequest) -> Self {
+        Self::new(request, Vec::new(), 0)
     }
 
     /// Whether `total` is a [`Counting::Capped`] count that stopped at the cap: the list holds

@@ -178,12 +178,7 @@ pub fn list_products(
         .offset(page.offset())
         .select(ProductRow::as_select())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// Every product matching `filter`, for the CSV export, in one query.

@@ -94,12 +94,7 @@ pub fn list_promotions(
         .limit(page.size)
         .select(PromotionRow::as_select())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 pub fn find_promotion(conn: &mut AnyConnection, id: i32) -> Result<Option<PromotionRow>, DbError> {

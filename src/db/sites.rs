@@ -83,12 +83,7 @@ pub fn list_sites(
         .offset(page.offset())
         .select(SiteRow::as_select())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 /// One site, if `scope` may see it.

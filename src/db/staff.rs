@@ -106,12 +106,7 @@ pub fn list_staff(
         .offset(page.offset())
         .select(view_columns())
         .load(conn)?;
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 pub fn find_staff(

@@ -304,12 +304,7 @@ pub fn list_vehicles(
         .select(view_columns())
         .load(conn)?;
     items.sort_by_key(|v| ids.iter().position(|id| *id == v.vehicle.id));
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        size: page.size,
-    })
+    Ok(Page::new(page, items, total))
 }
 
 type ViewColumns = (
