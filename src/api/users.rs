@@ -88,6 +88,7 @@ async fn create(
         user.actor(),
         body.into_inner(),
         &code,
+        crate::services::notify::Notify::of(&state),
     )
     .await;
     super::listing::written(result, StatusCode::CREATED, user_dto)

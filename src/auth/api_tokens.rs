@@ -7,6 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::tokens::{self, TokenKind};
+use crate::db::users::{self, AuthUser};
 use crate::db::{Db, DbError, now};
 use crate::domain::ids::UserId;
 
@@ -111,9 +112,9 @@ pub async fn revoke_by_refresh(db: &Db, refresh: String) -> Result<(), DbError> 
     .await
 }
 
-/// The user behind an access token, if it is live.
-pub async fn user_of_access_token(db: &Db, token: &str) -> Result<Option<UserId>, DbError> {
+/// The signed-in user behind an access token, if it is live and their account active.
+pub async fn user_of_access_token(db: &Db, token: &str) -> Result<Option<AuthUser>, DbError> {
     let hash = hash_token(token);
-    db.read(move |c| tokens::user_of_access_token(c, &hash))
+    db.read(move |c| users::find_by_access_token(c, &hash))
         .await
 }

@@ -84,10 +84,17 @@ fn parse_identity(raw: &str) -> Option<(UserId, i32)> {
     Some((UserId(id.parse().ok()?), version.parse().ok()?))
 }
 
-/// Paths anyone may open: sign-in, first-run setup, health, static files, token endpoints and
-/// public document links.
+/// Paths anyone may open: sign-in, first-run setup, health, static files, token endpoints,
+/// public document links and staff invitations.
 pub fn is_public(path: &str) -> bool {
-    const PREFIXES: &[&str] = &["/static/", "/setup/", "/auth/", "/p/", paths::SHARE_PREFIX];
+    const PREFIXES: &[&str] = &[
+        "/static/",
+        "/setup/",
+        "/auth/",
+        "/p/",
+        paths::SHARE_PREFIX,
+        paths::INVITE_PREFIX,
+    ];
     const EXACT: &[&str] = &[
         paths::LOGO,
         paths::LOGIN,
@@ -136,10 +143,7 @@ fn bearer_token(req: &ServiceRequest) -> Option<String> {
 }
 
 async fn user_from_token(state: &AppState, token: &str) -> Result<Option<CurrentUser>, AppError> {
-    let Some(id) = crate::auth::api_tokens::user_of_access_token(&state.db, token).await? else {
-        return Ok(None);
-    };
-    let user = state.db.read(move |c| users::find_active(c, id)).await?;
+    let user = crate::auth::api_tokens::user_of_access_token(&state.db, token).await?;
     Ok(user.map(|user| CurrentUser {
         user,
         via: AuthVia::Token,

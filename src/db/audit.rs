@@ -27,20 +27,67 @@ pub struct Entry<'a> {
 
 /// Appends an entry.
 pub fn record(conn: &mut AnyConnection, actor: Actor, entry: Entry<'_>) -> Result<(), DbError> {
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::action.eq(entry.action),
-            audit_log::entity.eq(entry.entity),
-            audit_log::entity_id.eq(entry.entity_id),
-            audit_log::entity_repr.eq(truncate(entry.repr, 200)),
-            audit_log::changes.eq(Value::Object(entry.changes).to_string()),
-            audit_log::user_id.eq(actor.user.0),
-            audit_log::via.eq(actor.via),
-            audit_log::site_id.eq(entry.site.map(|s| s.0)),
-            audit_log::created_at.eq(now()),
-        ))
-        .execute(conn)?;
+    record_all(conn, actor, vec![entry])
+}
+
+/// Appends entries in one statement (a completion writes two).
+pub fn record_all(
+    conn: &mut AnyConnection,
+    actor: Actor,
+    entries: Vec<Entry<'_>>,
+) -> Result<(), DbError> {
+    let at = now();
+    let rows: Vec<AuditRow> = entries
+        .into_iter()
+        .map(|entry| AuditRow {
+            action: entry.action,
+            entity: entry.entity,
+            entity_id: entry.entity_id,
+            entity_repr: truncate(entry.repr, 200),
+            changes: Value::Object(entry.changes).to_string(),
+            user_id: Some(actor.user.0),
+            via: actor.via,
+            site_id: entry.site.map(|s| s.0),
+            created_at: at,
+        })
+        .collect();
+    // One row (the usual case) stays a statement the connection keeps prepared; a batch is
+    // built against the concrete connection, as MultiBackend cannot build one.
+    match (conn, rows.as_slice()) {
+        (_, []) => {}
+        (conn, [row]) => {
+            diesel::insert_into(audit_log::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        (AnyConnection::Postgresql(c), rows) => {
+            diesel::insert_into(audit_log::table)
+                .values(rows)
+                .execute(c)?;
+        }
+        (AnyConnection::Sqlite(c), rows) => {
+            diesel::insert_into(audit_log::table)
+                .values(rows)
+                .execute(c)?;
+        }
+    }
     Ok(())
+}
+
+/// An entry as stored.
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+#[diesel(treat_none_as_null = true)]
+struct AuditRow<'a> {
+    action: &'a str,
+    entity: &'a str,
+    entity_id: i32,
+    entity_repr: String,
+    changes: String,
+    user_id: Option<i32>,
+    via: &'a str,
+    site_id: Option<i32>,
+    created_at: chrono::NaiveDateTime,
 }
 
 /// Field-by-field differences between two JSON objects, as `{field: [old, new]}`.

@@ -140,14 +140,14 @@ pub struct NewStock {
 
 #[derive(Insertable, Clone, Debug)]
 #[diesel(table_name = inventory_transactions, treat_none_as_null = true)]
-pub struct NewStockMovement {
+pub struct NewStockMovement<'a> {
     pub inventory_id: i32,
-    pub kind: &'static str,
+    pub kind: &'a str,
     pub quantity: i32,
     pub quantity_after: i32,
     pub unit_cost_cents: Option<i64>,
-    pub reason: &'static str,
-    pub reference_type: &'static str,
+    pub reason: &'a str,
+    pub reference_type: &'a str,
     pub reference_id: Option<i32>,
     pub created_by: Option<i32>,
     pub created_at: NaiveDateTime,
@@ -314,7 +314,7 @@ pub fn insert_stock(
 /// Inserts stock movements; returns how many.
 pub fn insert_stock_movements(
     conn: &mut AnyConnection,
-    rows: &[NewStockMovement],
+    rows: &[NewStockMovement<'_>],
 ) -> Result<usize, DbError> {
     let mut inserted = 0;
     for batch in rows.chunks(BATCH_ROWS) {

@@ -2,7 +2,8 @@
 //! trial, so a wrong PostgreSQL password gives libpq's own message instead of a generic one.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::r2d2::{self, CustomizeConnection};
@@ -50,19 +51,29 @@ impl AnyConnectionManager {
     }
 }
 
+/// How long after its last answered statement a connection is handed out without asking the
+/// server first. A busy server reuses each connection within milliseconds, and a `SELECT 1`
+/// before every checkout was a sixth of the statements of a completion on PostgreSQL; an idle
+/// one still checks, so a connection that died with a database restart is replaced unseen.
+const FRESH_FOR: Duration = Duration::from_secs(2);
+
 impl r2d2::ManageConnection for AnyConnectionManager {
-    type Connection = AnyConnection;
+    type Connection = PoolConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+    fn connect(&self) -> Result<PoolConnection, r2d2::Error> {
         let conn = match self.backend {
             Backend::Sqlite => SqliteConnection::establish(&self.url).map(AnyConnection::Sqlite),
             Backend::Postgres => PgConnection::establish(&self.url).map(AnyConnection::Postgresql),
         };
-        conn.map_err(r2d2::Error::ConnectionError)
+        conn.map(PoolConnection::new)
+            .map_err(r2d2::Error::ConnectionError)
     }
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+    fn is_valid(&self, conn: &mut PoolConnection) -> Result<(), r2d2::Error> {
+        if conn.health.answered_within(FRESH_FOR) {
+            return Ok(());
+        }
         let alive = conn
             .batch_execute("SELECT 1")
             .map_err(r2d2::Error::QueryError);
@@ -71,8 +82,79 @@ impl r2d2::ManageConnection for AnyConnectionManager {
         alive
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut PoolConnection) -> bool {
+        conn.health.is_lost()
+    }
+}
+
+/// A connection of the pool with what its statements have shown of its health.
+pub struct PoolConnection {
+    conn: AnyConnection,
+    health: Arc<Health>,
+}
+
+impl PoolConnection {
+    fn new(conn: AnyConnection) -> Self {
+        Self {
+            conn,
+            health: Arc::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for PoolConnection {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PoolConnection {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
+/// Written by the connection's instrumentation after every statement, read by the pool.
+#[derive(Debug)]
+struct Health {
+    /// Milliseconds since `epoch` when a statement last got an answer.
+    answered_ms: AtomicU64,
+    /// A statement failed because the connection is gone: the pool drops it.
+    lost: AtomicBool,
+    epoch: Instant,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Self {
+            answered_ms: AtomicU64::new(0),
+            lost: AtomicBool::new(false),
+            epoch: Instant::now(),
+        }
+    }
+}
+
+impl Health {
+    fn answered(&self) {
+        let ms = self.epoch.elapsed().as_millis() as u64;
+        self.answered_ms.store(ms.max(1), Ordering::Relaxed);
+    }
+
+    fn answered_within(&self, window: Duration) -> bool {
+        let at = self.answered_ms.load(Ordering::Relaxed);
+        !self.is_lost()
+            && at > 0
+            && self.epoch.elapsed().as_millis() as u64 - at < window.as_millis() as u64
+    }
+
+    fn lose(&self) {
+        self.lost.store(true, Ordering::Relaxed);
+    }
+
+    fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
     }
 }
 
@@ -103,8 +185,10 @@ pub struct ConnectionSetup {
     pub queries: QueryCounter,
 }
 
-impl CustomizeConnection<AnyConnection, r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+impl CustomizeConnection<PoolConnection, r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, pooled: &mut PoolConnection) -> Result<(), r2d2::Error> {
+        let health = pooled.health.clone();
+        let conn = &mut pooled.conn;
         if let AnyConnection::Sqlite(c) = conn {
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -117,7 +201,10 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for ConnectionSetup {
             c.batch_execute(POSTGRES_SESSION)
                 .map_err(r2d2::Error::QueryError)?;
         }
-        conn.set_instrumentation(CountStatements(self.queries.0.clone()));
+        conn.set_instrumentation(Watch {
+            queries: self.queries.0.clone(),
+            health,
+        });
         Ok(())
     }
 }
@@ -137,13 +224,36 @@ impl QueryCounter {
     }
 }
 
-/// Diesel calls this around everything a connection does; only query starts are counted.
-struct CountStatements(Arc<AtomicU64>);
+/// Diesel calls this around everything a connection does: it counts statement starts and
+/// tells the pool how each ended.
+struct Watch {
+    queries: Arc<AtomicU64>,
+    health: Arc<Health>,
+}
 
-impl Instrumentation for CountStatements {
+impl Instrumentation for Watch {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.queries.fetch_add(1, Ordering::Relaxed);
+            }
+            InstrumentationEvent::FinishQuery { error, .. } => match error {
+                Some(e) if connection_gone(e) => self.health.lose(),
+                _ => self.health.answered(),
+            },
+            _ => {}
         }
     }
+}
+
+/// The server closed the connection or could not be reached: no later statement will work.
+fn connection_gone(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        error,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }

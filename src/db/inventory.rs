@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
+use super::bulk::NewStockMovement;
 use super::connection::MultiBackend;
 use super::paging::{Page, PageRequest};
 use super::products::contains_pattern;
@@ -281,6 +282,38 @@ pub fn stock_at(
         .optional()?)
 }
 
+/// The stock row of `product` at `site`, locked like [`lock_stock`], in one query.
+pub fn lock_stock_at(
+    conn: &mut AnyConnection,
+    product: i32,
+    site: SiteId,
+) -> Result<Option<InventoryRow>, DbError> {
+    Ok(lock_stock_of(conn, site, &[product])?.pop())
+}
+
+/// The stock rows of `products` at `site` (those that exist), locked like [`lock_stock`] in
+/// one statement. PostgreSQL locks them in product order, the order every caller's rows are
+/// taken in, so two transactions never wait on each other crosswise.
+pub fn lock_stock_of(
+    conn: &mut AnyConnection,
+    site: SiteId,
+    products: &[i32],
+) -> Result<Vec<InventoryRow>, DbError> {
+    let query = || {
+        inventory::table
+            .filter(inventory::site_id.eq(site.0))
+            .filter(inventory::product_id.eq_any(products.to_vec()))
+            .order(inventory::product_id.asc())
+    };
+    Ok(match conn {
+        AnyConnection::Postgresql(c) => query()
+            .select(InventoryRow::as_select())
+            .for_update()
+            .load(c)?,
+        AnyConnection::Sqlite(c) => query().select(InventoryRow::as_select()).load(c)?,
+    })
+}
+
 pub fn insert_stock(
     conn: &mut AnyConnection,
     product: i32,
@@ -336,53 +369,95 @@ pub struct Movement<'a> {
 }
 
 /// Sets the new on-hand quantity and writes the movement with the quantity after it; a
-/// receipt stamps `last_restocked_at`, a count `last_counted_at`.
+/// receipt stamps `last_restocked_at`, a count `last_counted_at`. Returns the new quantity.
 pub fn record_movement(
     conn: &mut AnyConnection,
     row: &InventoryRow,
     movement: &Movement<'_>,
 ) -> Result<i32, DbError> {
-    let after = row.quantity_on_hand + movement.quantity;
+    record_movements(conn, &[(row, movement)])
+        .map(|after| after.first().copied().unwrap_or(row.quantity_on_hand))
+}
+
+/// [`record_movement`] for several rows (a completion's parts), their history rows written in
+/// one statement. Returns each row's new quantity, in order.
+pub fn record_movements(
+    conn: &mut AnyConnection,
+    moves: &[(&InventoryRow, &Movement<'_>)],
+) -> Result<Vec<i32>, DbError> {
     let at = now();
-    let target = inventory::table.find(row.id);
-    match movement.kind {
-        "in" => diesel::update(target)
-            .set((
-                inventory::quantity_on_hand.eq(after),
-                inventory::last_restocked_at.eq(at),
-                inventory::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-        "count" => diesel::update(target)
-            .set((
-                inventory::quantity_on_hand.eq(after),
-                inventory::last_counted_at.eq(at),
-                inventory::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-        _ => diesel::update(target)
-            .set((
-                inventory::quantity_on_hand.eq(after),
-                inventory::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-    };
-    diesel::insert_into(inventory_transactions::table)
-        .values((
-            inventory_transactions::inventory_id.eq(row.id),
-            inventory_transactions::kind.eq(movement.kind),
-            inventory_transactions::quantity.eq(movement.quantity),
-            inventory_transactions::quantity_after.eq(after),
-            inventory_transactions::unit_cost_cents.eq(movement.unit_cost_cents),
-            inventory_transactions::reason.eq(movement.reason),
-            inventory_transactions::reference_type.eq(movement.reference_type),
-            inventory_transactions::reference_id.eq(movement.reference_id),
-            inventory_transactions::created_by.eq(movement.by.0),
-            inventory_transactions::created_at.eq(at),
-        ))
-        .execute(conn)?;
+    let mut history = Vec::with_capacity(moves.len());
+    for (row, movement) in moves {
+        let after = row.quantity_on_hand + movement.quantity;
+        history.push(NewStockMovement {
+            inventory_id: row.id,
+            kind: movement.kind,
+            quantity: movement.quantity,
+            quantity_after: after,
+            unit_cost_cents: movement.unit_cost_cents,
+            reason: movement.reason,
+            reference_type: movement.reference_type,
+            reference_id: movement.reference_id,
+            created_by: Some(movement.by.0),
+            created_at: at,
+        });
+    }
+    let after = history.iter().map(|h| h.quantity_after).collect();
+    set_on_hand(conn, &history, at)?;
+    if !history.is_empty() {
+        super::bulk::insert_stock_movements(conn, &history)?;
+    }
     Ok(after)
 }
+
+/// Sets each moved row's new on-hand quantity, stamping a receipt's `last_restocked_at` and a
+/// count's `last_counted_at`: one statement on PostgreSQL (a round trip per part, on the
+/// completion's critical path, otherwise), one per row on SQLite.
+fn set_on_hand(
+    conn: &mut AnyConnection,
+    moves: &[NewStockMovement<'_>],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    use diesel::sql_types::{Array, Integer, Text, Timestamp};
+    if let AnyConnection::Postgresql(c) = conn {
+        if moves.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<i32> = moves.iter().map(|m| m.inventory_id).collect();
+        let after: Vec<i32> = moves.iter().map(|m| m.quantity_after).collect();
+        let kinds: Vec<&str> = moves.iter().map(|m| m.kind).collect();
+        diesel::sql_query(SET_ON_HAND_POSTGRES)
+            .bind::<Array<Integer>, _>(ids)
+            .bind::<Array<Integer>, _>(after)
+            .bind::<Array<Text>, _>(kinds)
+            .bind::<Timestamp, _>(at)
+            .execute(c)?;
+        return Ok(());
+    }
+    for m in moves {
+        let target = inventory::table.find(m.inventory_id);
+        let on_hand = (
+            inventory::quantity_on_hand.eq(m.quantity_after),
+            inventory::updated_at.eq(at),
+        );
+        match m.kind {
+            "in" => diesel::update(target)
+                .set((on_hand, inventory::last_restocked_at.eq(at)))
+                .execute(conn)?,
+            "count" => diesel::update(target)
+                .set((on_hand, inventory::last_counted_at.eq(at)))
+                .execute(conn)?,
+            _ => diesel::update(target).set(on_hand).execute(conn)?,
+        };
+    }
+    Ok(())
+}
+
+const SET_ON_HAND_POSTGRES: &str = "UPDATE inventory AS i SET quantity_on_hand = m.after, \
+     updated_at = $4, \
+     last_restocked_at = CASE WHEN m.kind = 'in' THEN $4 ELSE i.last_restocked_at END, \
+     last_counted_at = CASE WHEN m.kind = 'count' THEN $4 ELSE i.last_counted_at END \
+     FROM unnest($1, $2, $3) AS m(id, after, kind) WHERE i.id = m.id";
 
 /// A line of a row's movement history.
 #[derive(Queryable, Clone, Debug)]

@@ -10,6 +10,7 @@ pub mod customer_search;
 pub mod customers;
 pub mod fixed_sql;
 pub mod inventory;
+pub mod invites;
 pub mod invoice_list;
 pub mod invoices;
 pub mod job_lines;

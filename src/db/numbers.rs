@@ -35,6 +35,12 @@ impl Numbered {
 }
 
 #[derive(QueryableByName)]
+struct Taken {
+    #[diesel(sql_type = Text)]
+    display_number: String,
+}
+
+#[derive(QueryableByName)]
 struct Next {
     #[diesel(sql_type = Integer)]
     last_value: i32,
@@ -46,6 +52,41 @@ const UPSERT_SQLITE: &str = "INSERT INTO display_number_sequences (prefix, year,
 const UPSERT_POSTGRES: &str = "INSERT INTO display_number_sequences (prefix, year, last_value) \
      VALUES ($1, $2, 1) ON CONFLICT (prefix, year) \
      DO UPDATE SET last_value = display_number_sequences.last_value + 1 RETURNING last_value";
+
+/// The counter upsert of [`UPSERT_POSTGRES`] and the invoice's update in one statement, the
+/// number formatted as [`format_number`] does (`lpad` alone would cut a sixth digit).
+const NUMBER_INVOICE_POSTGRES: &str = "WITH taken AS ( \
+     INSERT INTO display_number_sequences (prefix, year, last_value) VALUES ($1, $2, 1) \
+     ON CONFLICT (prefix, year) \
+     DO UPDATE SET last_value = display_number_sequences.last_value + 1 \
+     RETURNING $1 || '-' || $2::text || '-' \
+       || lpad(last_value::text, greatest($3, length(last_value::text)), '0') AS number) \
+     UPDATE invoices SET display_number = taken.number FROM taken WHERE invoices.id = $4 \
+     RETURNING invoices.display_number";
+
+/// Takes the next invoice number of `year` and gives it to the invoice `id`, which completion
+/// inserted under a placeholder. From here to commit the year's counter row stays locked and
+/// every other completion waits for it, so on PostgreSQL this is one statement (one round
+/// trip) rather than two.
+pub fn number_invoice(conn: &mut AnyConnection, id: i32, year: i32) -> Result<String, DbError> {
+    let kind = Numbered::Invoice;
+    match conn {
+        AnyConnection::Postgresql(c) => {
+            let taken: Taken = diesel::sql_query(NUMBER_INVOICE_POSTGRES)
+                .bind::<Text, _>(kind.prefix())
+                .bind::<Integer, _>(year)
+                .bind::<Integer, _>(kind.width() as i32)
+                .bind::<Integer, _>(id)
+                .get_result(c)?;
+            Ok(taken.display_number)
+        }
+        AnyConnection::Sqlite(_) => {
+            let number = next_number(conn, kind, year)?;
+            super::invoices::set_display_number(conn, id, &number)?;
+            Ok(number)
+        }
+    }
+}
 
 /// Takes the next number of `kind` for `year`. Must run inside the creating transaction.
 pub fn next_number(conn: &mut AnyConnection, kind: Numbered, year: i32) -> Result<String, DbError> {
@@ -59,11 +100,17 @@ pub fn next_number(conn: &mut AnyConnection, kind: Numbered, year: i32) -> Resul
             .bind::<Integer, _>(year)
             .get_result(c)?,
     };
-    Ok(format!(
+    Ok(format_number(kind, year, next.last_value))
+}
+
+/// `SR-2026-0042`: the prefix, the year and the count, zero-padded to the kind's width (and
+/// longer once the count outgrows it).
+fn format_number(kind: Numbered, year: i32, count: i32) -> String {
+    format!(
         "{}-{}-{:0width$}",
         kind.prefix(),
         year,
-        next.last_value,
+        count,
         width = kind.width()
-    ))
+    )
 }

@@ -23,6 +23,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("sms_blast", "SMS blast"),
     ("low_stock", "Low-stock digest"),
     ("test", "Test message"),
+    ("staff_invite", "Staff invitation"),
 ];
 
 /// The label of a kind of message.

@@ -55,6 +55,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One-time links that let an invited staff member choose their password (hash only).
+    staff_invites (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Opaque API bearer tokens, stored as hashes; `family` links a refresh chain.
     api_tokens (id) {
         id -> Integer,
@@ -418,6 +431,7 @@ diesel::joinable!(mechanics -> sites (site_id));
 diesel::joinable!(users -> sites (site_id));
 diesel::joinable!(users -> mechanics (mechanic_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(staff_invites -> users (user_id));
 diesel::joinable!(audit_log -> users (user_id));
 diesel::joinable!(audit_log -> sites (site_id));
 diesel::joinable!(customers -> users (created_by));
@@ -462,6 +476,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mechanics,
     users,
     api_tokens,
+    staff_invites,
     login_attempts,
     audit_log,
     display_number_sequences,

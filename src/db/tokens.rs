@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{api_tokens, users};
+use super::schema::api_tokens;
 use super::{AnyConnection, DbError, now};
 use crate::domain::ids::UserId;
 
@@ -16,7 +16,7 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",
@@ -55,24 +55,6 @@ pub fn insert_token(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// The user of a live access token whose account is still active.
-pub fn user_of_access_token(
-    conn: &mut AnyConnection,
-    hash: &str,
-) -> Result<Option<UserId>, DbError> {
-    let user = api_tokens::table
-        .inner_join(users::table)
-        .filter(api_tokens::token_hash.eq(hash))
-        .filter(api_tokens::kind.eq(TokenKind::Access.as_str()))
-        .filter(api_tokens::revoked_at.is_null())
-        .filter(api_tokens::expires_at.gt(now()))
-        .filter(users::is_active.eq(true))
-        .select(users::id)
-        .first::<i32>(conn)
-        .optional()?;
-    Ok(user.map(UserId))
 }
 
 /// Finds a refresh token by hash (revoked or not) and locks it on PostgreSQL, so two refreshes

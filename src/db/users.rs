@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{sites, users};
+use super::schema::{api_tokens, sites, users};
 use super::{AnyConnection, DbError, now};
 use crate::domain::email::Email;
 use crate::domain::ids::{SiteId, UserId};
@@ -66,6 +66,26 @@ pub fn find_active(conn: &mut AnyConnection, id: UserId) -> Result<Option<AuthUs
     let row = users::table
         .left_join(sites::table)
         .filter(users::id.eq(id.0))
+        .filter(users::is_active.eq(true))
+        .select((UserRow::as_select(), sites::name.nullable()))
+        .first::<(UserRow, Option<String>)>(conn)
+        .optional()?;
+    Ok(row.and_then(|(user, site_name)| to_auth_user(user, site_name)))
+}
+
+/// The active user behind a live access token (by its hash), with their site's name: the
+/// whole of an API request's authentication in one query.
+pub fn find_by_access_token(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<AuthUser>, DbError> {
+    let row = users::table
+        .left_join(sites::table)
+        .inner_join(api_tokens::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::kind.eq(super::tokens::TokenKind::Access.as_str()))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now()))
         .filter(users::is_active.eq(true))
         .select((UserRow::as_select(), sites::name.nullable()))
         .first::<(UserRow, Option<String>)>(conn)

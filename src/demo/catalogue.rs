@@ -238,7 +238,7 @@ pub fn opening_movements(
     stock: &[InsertedStock],
     costs: &HashMap<i32, Option<i64>>,
     by: Option<i32>,
-) -> Vec<NewStockMovement> {
+) -> Vec<NewStockMovement<'static>> {
     stock
         .iter()
         .filter_map(|&(id, product, on_hand, restocked)| Some((id, product, on_hand, restocked?)))

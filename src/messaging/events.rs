@@ -25,7 +25,17 @@ pub fn job_completed(
     invoice_id: i32,
 ) -> Result<(), DbError> {
     let inv = facts::invoice(conn, invoice_id)?.ok_or_else(not_found)?;
-    let link = public_link(settings, &inv, false);
+    job_completed_with(conn, settings, &inv)
+}
+
+/// [`job_completed`] with the invoice's facts read earlier in the transaction: completion
+/// reads them before it takes the invoice number, to hold the number's lock for less.
+pub fn job_completed_with(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    inv: &InvoiceFacts,
+) -> Result<(), DbError> {
+    let link = public_link(settings, inv, false);
     let (phrase, short) = vehicle_phrase(&inv.vehicle);
     let invoice_text = render::invoice(&render::InvoiceIssued {
         business: settings.business_name.clone(),
@@ -47,8 +57,8 @@ pub fn job_completed(
         link,
     });
     let rows = [
-        customer_message(settings, &inv, "invoice", invoice_text),
-        customer_message(settings, &inv, "ready_for_pickup", ready_text),
+        customer_message(settings, inv, "invoice", invoice_text),
+        customer_message(settings, inv, "ready_for_pickup", ready_text),
     ];
     enqueue(conn, &rows)?;
     Ok(())
@@ -117,6 +127,37 @@ pub fn mechanic_assigned(
     Ok(())
 }
 
+/// A staff account created without a password (or invited again): the email with the link
+/// to choose one. Each invitation is its own message.
+pub fn staff_invited(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    user: &crate::db::staff::StaffRow,
+    token: &str,
+) -> Result<(), DbError> {
+    let text = render::staff_invite(&render::StaffInvite {
+        business: settings.business_name.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        link: crate::web::paths::invite(&settings.base_url, token),
+        days: crate::services::invites::LIFETIME_DAYS,
+    });
+    let about = About {
+        kind: "staff_invite",
+        dedupe_key: format!(
+            "staff_invite:{}:{}",
+            user.id,
+            &crate::auth::api_tokens::hash_token(token)[..16]
+        ),
+        site_id: user.site_id,
+        ..About::default()
+    };
+    let reach = address::phone_or_email("", Some(&user.email));
+    let row = message(&settings.messaging, about, reach, text, now());
+    enqueue(conn, &[row])?;
+    Ok(())
+}
+
 /// A new customer: the welcome message.
 pub fn customer_created(
     conn: &mut AnyConnection,
@@ -162,8 +203,6 @@ fn customer_message(
     message(&settings.messaging, about, reach, text, now())
 }
 
-/// The invoice's public page (`suffix` "" for the A4 invoice, "/receipt" for the receipt);
-/// none when the invoice has no token or it was revoked.
 /// The customer's link to the invoice (or, `receipt`, its receipt), while the link is live.
 fn public_link(settings: &Settings, inv: &InvoiceFacts, receipt: bool) -> Option<String> {
     use crate::web::paths;

@@ -62,6 +62,28 @@ pub fn welcome(m: &Welcome) -> Rendered {
     )
 }
 
+pub struct StaffInvite {
+    pub business: String,
+    pub name: String,
+    pub email: String,
+    pub link: String,
+    pub days: i64,
+}
+templates!(
+    StaffInvite,
+    StaffInviteText = "outbound/staff_invite.txt",
+    StaffInviteHtml = "outbound/staff_invite.html"
+);
+
+pub fn staff_invite(m: &StaffInvite) -> Rendered {
+    render_pair!(
+        m,
+        StaffInviteText,
+        StaffInviteHtml,
+        format!("Your {} account", m.business)
+    )
+}
+
 pub struct MechanicAssigned {
     pub business: String,
     pub mechanic_name: String,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod blasts;
 pub mod customers;
 pub mod fields;
+pub mod invites;
 pub mod jobs;
 pub mod mechanics;
 pub mod messages;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::db::{AnyConnection, DbError};
+use crate::messaging::facts::{self, InvoiceFacts};
 use crate::messaging::{Outbox, events};
 use crate::services::jobs::complete::Completed;
 use crate::state::AppState;
@@ -25,10 +26,21 @@ impl Notify {
         }
     }
 
+    /// What completion's messages say of the invoice `id`, read before it has its number
+    /// (the caller sets that).
+    pub fn invoice_facts(&self, c: &mut AnyConnection, id: i32) -> Result<InvoiceFacts, DbError> {
+        facts::invoice(c, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
+    }
+
     /// Completion: the invoice and "ready for pickup" to the customer; the receipt as well
     /// when the payment taken at the counter paid it in full.
-    pub fn job_completed(&self, c: &mut AnyConnection, done: &Completed) -> Result<(), DbError> {
-        events::job_completed(c, &self.settings, done.invoice_id)?;
+    pub fn job_completed(
+        &self,
+        c: &mut AnyConnection,
+        invoice: &InvoiceFacts,
+        done: &Completed,
+    ) -> Result<(), DbError> {
+        events::job_completed_with(c, &self.settings, invoice)?;
         if done.receipt_due {
             events::invoice_paid(c, &self.settings, done.invoice_id)?;
         }
@@ -38,6 +50,16 @@ impl Notify {
     /// The payment that made an invoice fully paid: the receipt to the customer.
     pub fn invoice_paid(&self, c: &mut AnyConnection, invoice: i32) -> Result<(), DbError> {
         events::invoice_paid(c, &self.settings, invoice)
+    }
+
+    /// A staff account invited to choose its password: the email with the link.
+    pub fn staff_invited(
+        &self,
+        c: &mut AnyConnection,
+        user: &crate::db::staff::StaffRow,
+        token: &str,
+    ) -> Result<(), DbError> {
+        events::staff_invited(c, &self.settings, user, token)
     }
 
     /// A mechanic newly set on a job: a message to that mechanic.

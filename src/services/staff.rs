@@ -6,8 +6,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::fields::{Problems, WriteError, checked, site_for_write};
+use super::invites::send_invite;
+use super::notify::Notify;
 use crate::auth::password::hash_password_blocking;
 use crate::db::audit::{self, Actor, Entry};
+use crate::db::invites::NO_PASSWORD_YET;
 use crate::db::mechanics::{self, MechanicFields};
 use crate::db::scope::Scope;
 use crate::db::staff::{self, StaffFields, StaffRow, StaffView};
@@ -43,6 +46,9 @@ pub struct StaffInput {
     /// Only on creation; later changes go through a password reset.
     #[serde(deserialize_with = "super::fields::lenient_text")]
     pub password: Option<String>,
+    /// Only on creation: no password; the person gets an email link to choose their own.
+    #[serde(deserialize_with = "super::fields::lenient_text")]
+    pub invite: Option<String>,
 }
 
 impl StaffInput {
@@ -56,6 +62,7 @@ impl StaffInput {
             mechanic: row.mechanic_id.map(|m| m.to_string()),
             is_active: Some(row.is_active.to_string()),
             password: None,
+            invite: None,
         }
     }
 
@@ -69,6 +76,7 @@ impl StaffInput {
             mechanic: patch.mechanic.or(self.mechanic),
             is_active: patch.is_active.or(self.is_active),
             password: None,
+            invite: None,
         }
     }
 }
@@ -298,6 +306,11 @@ fn password_error(message: String) -> WriteError {
 /// Checks and hashes a new password (slow on purpose, so outside any transaction).
 async fn new_password_hash(input: &StaffInput) -> Result<String, WriteError> {
     let password = input.password.clone().unwrap_or_default();
+    if password.is_empty() {
+        return Err(password_error(
+            "Type a first password, or send an invitation by email instead.".into(),
+        ));
+    }
     let email = input.email.clone().unwrap_or_default();
     let name = input.name.clone().unwrap_or_default();
     check_new_password(&password, &email, &name).map_err(password_error)?;
@@ -306,22 +319,69 @@ async fn new_password_hash(input: &StaffInput) -> Result<String, WriteError> {
         .map_err(|e| WriteError::Refused(AppError::Internal(e)))
 }
 
+/// Creates an account with a first password, or (`invite`) without one: the person then gets
+/// an email link to choose their own, queued in the same transaction.
 pub async fn create_staff(
     db: &Db,
     scope: Scope,
     actor: Actor,
     input: StaffInput,
     country_code: &str,
+    notify: Notify,
 ) -> Result<StaffView, WriteError> {
     require_staff_admin(&scope)?;
-    let hash = new_password_hash(&input).await?;
+    let invite = checked(input.invite.as_deref());
+    let hash = match invite {
+        true => NO_PASSWORD_YET.to_owned(),
+        false => new_password_hash(&input).await?,
+    };
     let code = country_code.to_owned();
-    db.writing(move |conn| {
-        write_transaction(conn, |c| {
-            save(c, scope, actor, None, input, &code, Some(&hash))
+    let waker = notify.clone();
+    let result = db
+        .writing(move |conn| {
+            write_transaction(conn, |c| {
+                let saved = save(c, scope, actor, None, input, &code, Some(&hash))?;
+                if let (Ok(view), true) = (&saved, invite) {
+                    send_invite(c, &notify, actor, &view.user)?;
+                }
+                Ok(saved)
+            })
         })
-    })
-    .await?
+        .await;
+    waker.wake(result?)
+}
+
+/// A new invitation link for an account that has not chosen its password yet (the earlier
+/// link stops working).
+pub async fn resend_invite(
+    db: &Db,
+    scope: Scope,
+    actor: Actor,
+    id: i32,
+    notify: Notify,
+) -> Result<StaffView, WriteError> {
+    require_staff_admin(&scope)?;
+    let waker = notify.clone();
+    let result = db
+        .writing(move |conn| {
+            write_transaction(conn, |c| {
+                let view = match manageable(c, &scope, id)? {
+                    Ok(view) => view,
+                    Err(e) => return Ok(Err(e.into())),
+                };
+                let waiting = users::password_hash_of(c, UserId(id))?.as_deref()
+                    == Some(NO_PASSWORD_YET);
+                if !waiting || !view.user.is_active {
+                    let why = "This account already has a password (or is deactivated): set a new password instead.";
+                    return Ok(Err(WriteError::field("invite", why)));
+                }
+                send_invite(c, &notify, actor, &view.user)?;
+                record_event(c, actor, &view, "invitation sent again")?;
+                Ok(Ok(view))
+            })
+        })
+        .await;
+    waker.wake(result?)
 }
 
 pub async fn update_staff(

@@ -8,6 +8,7 @@ pub mod flash;
 pub mod forms;
 pub mod home;
 pub mod inventory;
+pub mod invites;
 pub mod invoices;
 pub mod jobs;
 pub mod mechanics;
@@ -37,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(paths::LOGIN, web::get().to(sign_in::login_page))
         .route(paths::LOGIN, web::post().to(sign_in::sign_in))
         .route(paths::LOGOUT, web::post().to(sign_in::sign_out))
+        .route("/invite/{token}", web::get().to(invites::show))
+        .route("/invite/{token}", web::post().to(invites::choose))
         .route("/setup/{token}", web::get().to(setup::setup_page))
         .route(
             "/setup/{token}",

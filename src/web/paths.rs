@@ -15,6 +15,14 @@ pub const SHARE_PREFIX: &str = "/share/";
 /// The business logo printed on documents (`WORKSHOP_LOGO_PATH`).
 pub const LOGO: &str = "/logo";
 
+/// Where an invited staff member chooses their password.
+pub const INVITE_PREFIX: &str = "/invite/";
+
+/// The link of a staff invitation, as its email carries it.
+pub fn invite(base_url: &str, token: &str) -> String {
+    format!("{base_url}{INVITE_PREFIX}{token}")
+}
+
 /// The public link of an invoice (A4), as a customer opens it without signing in.
 pub fn share(base_url: &str, token: &str) -> String {
     format!("{base_url}{SHARE_PREFIX}{token}")

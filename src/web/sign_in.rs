@@ -32,6 +32,8 @@ pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
     signed_out: Option<String>,
+    /// Back from choosing a password through a staff invitation.
+    password_set: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +61,8 @@ pub async fn login_page(
         Some("You were signed out after a period of inactivity. Sign in again to continue.")
     } else if query.signed_out.is_some() {
         Some("You have signed out.")
+    } else if query.password_set.is_some() {
+        Some("Your password is set. Sign in with your email and the new password.")
     } else {
         None
     };

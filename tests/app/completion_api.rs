@@ -22,6 +22,7 @@ on_both_databases!(
     completions_racing_for_the_last_units_never_go_below_zero,
     two_payments_racing_never_overpay,
     display_numbers_have_no_gaps_or_duplicates_under_concurrency,
+    invoice_numbers_outgrow_their_padding,
     a_site_user_never_sees_another_sites_invoices,
     messages_are_queued_with_their_event_and_only_then,
 );
@@ -155,6 +156,61 @@ async fn complete(s: &Shop, job: i64, body: Value) -> (u16, Value) {
         Some(body),
     )
     .await
+}
+
+/// Past 99,999 invoices in a year the number grows a digit (never cut to five), and the
+/// customer's message names the same number as the invoice.
+async fn invoice_numbers_outgrow_their_padding(backend: Backend) {
+    use chrono::Datelike;
+    use workshop::db::schema::{display_number_sequences as seq, outbox_messages as o};
+    let s = shop(backend).await;
+    let year = chrono::Utc::now().year();
+    s.app
+        .db
+        .write(move |c| {
+            diesel::insert_into(seq::table)
+                .values((
+                    seq::prefix.eq("INV"),
+                    seq::year.eq(year),
+                    seq::last_value.eq(99_999),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let mut numbers = Vec::new();
+    for _ in 0..2 {
+        let job = s.job_with_parts(1).await;
+        let (status, body) = complete(&s, job, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        numbers.push(invoice_of(&s, job).await["display_number"].clone());
+    }
+    assert_eq!(
+        numbers,
+        [
+            json!(format!("INV-{year}-100000")),
+            json!(format!("INV-{year}-100001"))
+        ]
+    );
+    let texts: Vec<String> = s
+        .app
+        .db
+        .read(|c| {
+            Ok(o::table
+                .filter(o::kind.eq("invoice"))
+                .order(o::id.asc())
+                .select(o::body_text)
+                .load(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(texts.len(), 2);
+    assert!(
+        texts[1].contains(&format!("INV-{year}-100001")),
+        "{}",
+        texts[1]
+    );
 }
 
 async fn invoice_of(s: &Shop, job: i64) -> Value {

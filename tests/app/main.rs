@@ -59,5 +59,6 @@ mod sites_api;
 mod sites_pages;
 mod smtp_sink;
 mod staff;
+mod staff_invites;
 mod vehicles_api;
 mod vehicles_pages;

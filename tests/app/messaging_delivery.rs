@@ -25,6 +25,7 @@ on_both_databases!(
     an_email_goes_over_smtp_with_subject_text_and_html,
     two_workers_deliver_a_thousand_messages_once_each,
     a_provider_that_is_down_never_fails_or_slows_a_request,
+    a_claim_abandoned_by_a_stopped_instance_fails_once_its_lease_ends,
 );
 
 const MESSAGES_PATH: &str = "/2010-04-01/Accounts/AC123/Messages.json";
@@ -400,5 +401,54 @@ async fn a_provider_that_is_down_never_fails_or_slows_a_request(backend: Backend
     assert_eq!(
         rows[0].last_error.as_deref(),
         Some("Could not connect to Twilio.")
+    );
+}
+
+/// An instance that stopped while sending leaves its claim behind: once the lease has run
+/// out, the next round of another worker fails the message (it may have gone out, so it is
+/// never sent again by itself); before that, the claim is left alone.
+async fn a_claim_abandoned_by_a_stopped_instance_fails_once_its_lease_ends(backend: Backend) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM1"})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let (app, worker) = twilio_app(backend, &server).await;
+    welcome(&app, &server, NewCustomer::default()).await;
+    let start = now();
+    let lease_until = start + TimeDelta::minutes(2);
+    let claimed = app
+        .db
+        .write(move |c| {
+            workshop::db::outbox::claim_due(c, "worker-stopped", start, lease_until, 10)
+        })
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+
+    worker
+        .deliver_due(start + TimeDelta::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        messages(&app).await[0].status,
+        "sending",
+        "the lease still runs"
+    );
+
+    worker
+        .deliver_due(start + TimeDelta::minutes(3))
+        .await
+        .unwrap();
+    let row = &messages(&app).await[0];
+    assert_eq!(row.status, "failed");
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("interrupted"),
+        "{:?}",
+        row.last_error
     );
 }

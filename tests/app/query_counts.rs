@@ -21,6 +21,8 @@ enum Rows {
     Products,
     Jobs,
     Sales,
+    /// A product with a stock row at the first site (low on every third).
+    Stock,
 }
 
 /// Every list page and list API route, with the rows it lists. Add each new list here.
@@ -65,6 +67,10 @@ const LISTS: &[(&str, Rows)] = &[
         Rows::Jobs,
     ),
     ("/sales?page_size=50", Rows::Sales),
+    ("/inventory?page_size=50", Rows::Stock),
+    ("/inventory?page_size=50&status=low&q=pad", Rows::Stock),
+    ("/api/v1/inventory/?page_size=50", Rows::Stock),
+    ("/api/v1/inventory/low-stock/?page_size=50", Rows::Stock),
 ];
 
 /// Adds `n` rows of a kind, numbered from `from`.
@@ -83,9 +89,12 @@ async fn add_rows(app: &TestApp, kind: Rows, from: usize, n: usize, by: UserId) 
             }
             Rows::Vehicles => add_vehicle(app, i, by).await,
             Rows::Mechanics => add_mechanic(app, i).await,
-            Rows::Products => add_product(app, i).await,
+            Rows::Products => {
+                add_product(app, i).await;
+            }
             Rows::Jobs => add_job(app, i, by, false).await,
             Rows::Sales => add_job(app, i, by, true).await,
+            Rows::Stock => add_stock(app, i).await,
             Rows::Staff => {
                 app.create_user(&format!("staff{i}@example.com"), Role::Advisor, None)
                     .await;
@@ -94,7 +103,7 @@ async fn add_rows(app: &TestApp, kind: Rows, from: usize, n: usize, by: UserId) 
     }
 }
 
-const KINDS: [Rows; 8] = [
+const KINDS: [Rows; 9] = [
     Rows::Sites,
     Rows::Customers,
     Rows::Vehicles,
@@ -103,6 +112,7 @@ const KINDS: [Rows; 8] = [
     Rows::Products,
     Rows::Jobs,
     Rows::Sales,
+    Rows::Stock,
 ];
 
 /// Marks a job completed and writes its invoice directly (completion has its own tests).
@@ -266,7 +276,7 @@ async fn add_mechanic(app: &TestApp, i: usize) {
         .unwrap();
 }
 
-async fn add_product(app: &TestApp, i: usize) {
+async fn add_product(app: &TestApp, i: usize) -> i32 {
     use workshop::db::products::{ProductFields, insert_product};
     let fields = ProductFields {
         name: format!("Brake pad {i}"),
@@ -286,6 +296,33 @@ async fn add_product(app: &TestApp, i: usize) {
     };
     app.db
         .write(move |c| insert_product(c, &fields))
+        .await
+        .unwrap()
+}
+
+/// A product stocked at the first site with a few units on hand.
+async fn add_stock(app: &TestApp, i: usize) {
+    use diesel::prelude::*;
+    use workshop::db::inventory::{StockSettings, insert_stock};
+    use workshop::db::schema::{inventory, sites};
+    use workshop::domain::ids::SiteId;
+    let product = add_product(app, i + 7000).await;
+    app.db
+        .write(move |c| {
+            let site: i32 = sites::table.select(sites::id).order(sites::id).first(c)?;
+            let settings = StockSettings {
+                reorder_level: 5,
+                reorder_quantity: 10,
+                bin_location: format!("A{i}"),
+                restricted: false,
+            };
+            let id = insert_stock(c, product, SiteId(site), &settings)?;
+            let on_hand = if i.is_multiple_of(3) { 2 } else { 20 };
+            diesel::update(inventory::table.find(id))
+                .set(inventory::quantity_on_hand.eq(on_hand))
+                .execute(c)?;
+            Ok(())
+        })
         .await
         .unwrap();
 }

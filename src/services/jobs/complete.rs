@@ -16,7 +16,7 @@ use crate::db::inventory::{self, Movement};
 use crate::db::invoices::{self, InvoiceLine, NewInvoice};
 use crate::db::job_lines::{self, LabourLine, PartLine};
 use crate::db::jobs::{self, JobRow};
-use crate::db::numbers::{Numbered, next_number};
+use crate::db::numbers::number_invoice;
 use crate::db::promotions::{self, PromotionRow};
 use crate::db::schema::vehicles;
 use crate::db::scope::Scope;
@@ -146,10 +146,7 @@ pub async fn complete_job(
             require_desk(&scope, job.site_id)?;
             refuse_final(&job)?;
             let plan = plan.map_err(WriteError::Invalid)?;
-            let done = complete_locked(c, actor, &job, plan)?;
-            // The messages are rows of this same transaction: a rollback takes them too.
-            notify.job_completed(c, &done)?;
-            Ok(done)
+            complete_locked(c, actor, &job, plan, &notify)
         })
         .await;
     waker.wake(result)
@@ -161,10 +158,11 @@ pub fn complete_in(
     actor: Actor,
     job: &JobRow,
     input: CompleteInput,
+    notify: &Notify,
 ) -> Result<Completed, WriteError> {
     refuse_final(job)?;
     let plan = input.parse().map_err(WriteError::Invalid)?;
-    complete_locked(c, actor, job, plan)
+    complete_locked(c, actor, job, plan, notify)
 }
 
 /// 400 for a job that is already completed ("Already completed", SPEC §3) or cancelled.
@@ -191,11 +189,14 @@ fn load_site(c: &mut AnyConnection, site: i32) -> Result<SiteRow, WriteError> {
     )
 }
 
+/// The completion itself; the customer's messages are rows of this same transaction, so a
+/// rollback takes them too.
 fn complete_locked(
     c: &mut AnyConnection,
     actor: Actor,
     job: &JobRow,
     plan: Plan,
+    notify: &Notify,
 ) -> Result<Completed, WriteError> {
     let site = load_site(c, job.site_id)?;
     let today = site_today(&site.timezone);
@@ -242,10 +243,11 @@ fn complete_locked(
         public_token: Some(crate::auth::api_tokens::random_token()),
     };
     let invoice_id = invoices::insert_invoice(c, &invoice, &frozen_lines(&parts, &labour), at)?;
+    let mut message_facts = notify.invoice_facts(c, invoice_id)?;
     // The number last: taking it locks the year's counter row until commit, and every other
     // completion waits for that row, so as little as possible happens while it is held.
-    invoice.display_number = next_number(c, Numbered::Invoice, at.year())?;
-    invoices::set_display_number(c, invoice_id, &invoice.display_number)?;
+    invoice.display_number = number_invoice(c, invoice_id, at.year())?;
+    message_facts.number = invoice.display_number.clone();
     audit_completion(c, actor, job, &invoice, invoice_id)?;
     let mut done = Completed {
         job_id: job.id,
@@ -263,6 +265,7 @@ fn complete_locked(
         done.paid = taken.paid_in_full;
         done.receipt_due = taken.paid_in_full;
     }
+    notify.job_completed(c, &message_facts, &done)?;
     Ok(done)
 }
 
@@ -285,8 +288,9 @@ fn running_promotion(
     }
 }
 
-/// Takes every part from the site's stock: rows locked in product order (so two completions
-/// never wait on each other crosswise), refused when a row is missing or short.
+/// Takes every part from the site's stock: rows locked in product order by one statement (so
+/// two completions never wait on each other crosswise), refused when a row is missing or
+/// short; nothing is written until every part is there.
 fn take_stock(
     c: &mut AnyConnection,
     actor: Actor,
@@ -301,13 +305,12 @@ fn take_stock(
             .or_insert((0, line.product_name.as_str()));
         entry.0 += line.line.quantity;
     }
+    let products: Vec<i32> = needed.keys().copied().collect();
+    let rows = inventory::lock_stock_of(c, SiteId(site.id), &products)?;
     let reason = format!("Used on {}", job.display_number);
+    let mut takes = Vec::with_capacity(rows.len());
     for (product, (quantity, name)) in needed {
-        let row = inventory::stock_at(c, product, SiteId(site.id))?
-            .map(|id| inventory::lock_stock(c, id))
-            .transpose()?
-            .flatten();
-        let Some(row) = row else {
+        let Some(row) = rows.iter().find(|r| r.product_id == product) else {
             return Err(AppError::BadRequest(format!(
                 "No inventory record for {name} at {}. Receive stock there first.",
                 site.name
@@ -330,8 +333,10 @@ fn take_stock(
             reference_id: Some(job.id),
             by: actor.user,
         };
-        inventory::record_movement(c, &row, &movement)?;
+        takes.push((row, movement));
     }
+    let moves: Vec<_> = takes.iter().map(|(row, m)| (*row, m)).collect();
+    inventory::record_movements(c, &moves)?;
     Ok(())
 }
 
@@ -444,7 +449,6 @@ fn audit_completion(
     invoice_id: i32,
 ) -> Result<(), DbError> {
     let changes = json!({"status": [job.status, "Completed"], "invoice": invoice.display_number});
-    super::create::record_update(c, actor, job, audit::snapshot(&changes))?;
     let money = |cents: i64| Money::from_cents(cents);
     let snapshot = json!({
         "service_request_id": job.id, "customer_id": invoice.customer_id,
@@ -452,16 +456,27 @@ fn audit_completion(
         "tax": money(invoice.tax_cents), "total": money(invoice.total_cents),
         "promotion_id": invoice.promotion_id,
     });
-    audit::record(
+    let site = Some(SiteId(job.site_id));
+    audit::record_all(
         c,
         actor,
-        Entry {
-            action: "create",
-            entity: "invoice",
-            entity_id: invoice_id,
-            repr: &invoice.display_number,
-            changes: audit::snapshot(&snapshot),
-            site: Some(SiteId(job.site_id)),
-        },
+        vec![
+            Entry {
+                action: "update",
+                entity: "service_request",
+                entity_id: job.id,
+                repr: &job.display_number,
+                changes: audit::snapshot(&changes),
+                site,
+            },
+            Entry {
+                action: "create",
+                entity: "invoice",
+                entity_id: invoice_id,
+                repr: &invoice.display_number,
+                changes: audit::snapshot(&snapshot),
+                site,
+            },
+        ],
     )
 }

@@ -99,15 +99,14 @@ fn available_at(
     site: i32,
     p: &mut Problems,
 ) -> Result<i32, DbError> {
-    let Some(stock) = inventory::stock_at(c, product, SiteId(site))? else {
+    let Some(row) = inventory::lock_stock_at(c, product, SiteId(site))? else {
         p.add(
             "product",
             format!("{product_name} is not stocked at this site; receive stock first."),
         );
         return Ok(0);
     };
-    let row = inventory::lock_stock(c, stock)?;
-    Ok(row.map(|r| r.available()).unwrap_or(0))
+    Ok(row.available())
 }
 
 fn line_audit(

@@ -171,8 +171,7 @@ pub async fn ring_up(
                 },
             )?;
             let completed = if complete_now {
-                let done = complete::complete_in(c, actor, &row, input.complete)?;
-                notify.job_completed(c, &done)?;
+                let done = complete::complete_in(c, actor, &row, input.complete, &notify)?;
                 Some(done)
             } else {
                 None
@@ -202,8 +201,8 @@ fn price_lines(
             );
             continue;
         };
-        let available = match inventory::stock_at(c, found.id, site)? {
-            Some(stock) => inventory::lock_stock(c, stock)?.map_or(0, |r| r.available()),
+        let available = match inventory::lock_stock_at(c, found.id, site)? {
+            Some(row) => row.available(),
             None => {
                 p.add(
                     "lines",

@@ -1,5 +1,5 @@
-//! An account's page and the two buttons on it that are not edits: a password reset and
-//! "sign out everywhere".
+//! An account's page and the buttons on it that are not edits: a password reset, "sign out
+//! everywhere" and, while the person has not chosen a password, a new invitation.
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -23,6 +23,8 @@ struct DetailPage {
     s: StaffView,
     errors: FieldErrors,
     is_self: bool,
+    /// Invited, and no password chosen yet.
+    awaits_password: bool,
 }
 
 impl DetailPage {
@@ -56,8 +58,10 @@ async fn detail_page(
         Crumb::here(s.user.name.clone()),
     ];
     let shell = Shell::build(req, session, state, user, &s.user.name, crumbs).await?;
+    let awaits_password = crate::services::invites::awaits_password(&state.db, id).await?;
     Ok(DetailPage {
         shell,
+        awaits_password,
         is_self: s.user.id == user.id().0,
         s,
         errors,
@@ -128,6 +132,32 @@ pub async fn sign_out(
         result,
         |s| Saved {
             message: format!("{} was signed out on every device.", s.user.name),
+            location: format!("/staff/{id}"),
+        },
+        |errors| detail_page(&req, &state, &session, &user, id, errors),
+    )
+    .await
+}
+
+pub async fn invite_again(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let notify = crate::services::notify::Notify::of(&state);
+    let result =
+        service::resend_invite(&state.db, user.scope(None), user.actor(), id, notify).await;
+    answer(
+        &session,
+        result,
+        |s| Saved {
+            message: format!(
+                "A new invitation went to {}; the earlier link no longer works.",
+                s.user.email
+            ),
             location: format!("/staff/{id}"),
         },
         |errors| detail_page(&req, &state, &session, &user, id, errors),

@@ -32,6 +32,8 @@ struct FormPage {
     site: String,
     mechanic: String,
     is_active: bool,
+    /// New account: email an invitation instead of setting a first password.
+    invite: bool,
     errors: FieldErrors,
     roles: &'static [Role],
     /// Sites to choose from (superuser); empty when the site is the manager's own.
@@ -98,6 +100,7 @@ async fn form_page(
         site: text(&input.site),
         mechanic: text(&input.mechanic),
         is_active: checked(input.is_active.as_deref()),
+        invite: checked(input.invite.as_deref()),
         errors,
         roles: assignable_roles(&user.scope(None)),
         sites,
@@ -146,25 +149,28 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let input = form.into_inner();
     let code = state.settings.phone_country_code.clone();
+    let invited = crate::services::fields::checked(input.invite.as_deref());
     let result = create_staff(
         &state.db,
         user.scope(None),
         user.actor(),
         input.clone(),
         &code,
+        crate::services::notify::Notify::of(&state),
     )
     .await;
     answer(
         &session,
         result,
         |v| {
-            saved(
-                v,
-                format!(
-                    "Account for {} created. They can sign in with the password you chose.",
-                    v.user.name
+            let how = match invited {
+                true => format!(
+                    "An invitation went to {} to choose their password.",
+                    v.user.email
                 ),
-            )
+                false => "They can sign in with the password you chose.".to_owned(),
+            };
+            saved(v, format!("Account for {} created. {how}", v.user.name))
         },
         |errors| form_page(&req, &state, &session, &user, None, &input, errors),
     )

@@ -15,5 +15,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/staff/{id}/edit", web::get().to(form::edit_form))
         .route("/staff/{id}/edit", web::post().to(form::update))
         .route("/staff/{id}/password", web::post().to(actions::reset))
-        .route("/staff/{id}/sign-out", web::post().to(actions::sign_out));
+        .route("/staff/{id}/sign-out", web::post().to(actions::sign_out))
+        .route("/staff/{id}/invite", web::post().to(actions::invite_again));
 }

@@ -1,0 +1,210 @@
+//! Staff invitations: an account created without a password gets an emailed one-time link to
+//! choose one; until then nobody can sign in to it. A new invitation replaces the old, only
+//! for accounts still waiting, and only by someone who may manage the account.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use workshop::domain::role::Role;
+
+use crate::customers_api::call;
+use crate::helpers::{Backend, TestApp, client_at, location, new_client, spawn_app};
+use crate::messaging_support::messages;
+use crate::on_both_databases;
+
+on_both_databases!(
+    an_invited_person_chooses_a_password_once_and_signs_in,
+    a_new_invitation_replaces_the_old_one_for_accounts_still_waiting,
+    an_account_needs_a_first_password_or_an_invitation,
+);
+
+const CHOSEN: &str = "Correct horse 42 battery";
+
+/// The invitation links emailed to `email`, oldest first, as paths (`/invite/…`).
+async fn invite_links(app: &TestApp, email: &str) -> Vec<String> {
+    messages(app)
+        .await
+        .into_iter()
+        .filter(|m| m.kind == "staff_invite" && m.recipient == email)
+        .map(|m| {
+            let start = m
+                .body_text
+                .find("/invite/")
+                .expect("the message has the link");
+            let token: String = m.body_text[start + "/invite/".len()..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            format!("/invite/{token}")
+        })
+        .collect()
+}
+
+async fn can_sign_in(app: &TestApp, email: &str, password: &str) -> bool {
+    let client = new_client();
+    let response = app.sign_in_as(&client, email, password).await;
+    response.status() == 303 && !location(&response).contains("login")
+}
+
+/// Posts the invitation form from a fresh anonymous browser (its own CSRF token).
+async fn choose(app: &TestApp, link: &str, password: &str, confirm: &str) -> reqwest::Response {
+    let browser = new_client();
+    let fields = [("password", password), ("password_confirm", confirm)];
+    app.post_form(&browser, "/login", link, &fields).await
+}
+
+async fn an_invited_person_chooses_a_password_once_and_signs_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let site = app.create_site("North").await;
+    let boss = client_at(&app, Role::Superuser, None).await;
+    let site_id = site.0.to_string();
+    let created = app
+        .post_form(
+            &boss,
+            "/staff/new",
+            "/staff/new",
+            &[
+                ("name", "Esi Owusu"),
+                ("email", "esi@example.com"),
+                ("role", "advisor"),
+                ("site", &site_id),
+                ("invite", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let detail = boss
+        .get(app.url(&location(&created)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("has not chosen a password yet"), "{detail}");
+
+    let links = invite_links(&app, "esi@example.com").await;
+    assert_eq!(links.len(), 1, "one invitation email");
+    let link = &links[0];
+    assert!(!can_sign_in(&app, "esi@example.com", "").await);
+    assert!(!can_sign_in(&app, "esi@example.com", CHOSEN).await);
+
+    let page = new_client().get(app.url(link)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("esi@example.com"));
+    let unknown = new_client()
+        .get(app.url("/invite/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let differ = choose(&app, link, CHOSEN, "Correct horse 42 batteries").await;
+    assert_eq!(differ.status(), 422);
+    assert!(
+        differ
+            .text()
+            .await
+            .unwrap()
+            .contains("The two passwords differ")
+    );
+    let short = choose(&app, link, "short", "short").await;
+    assert_eq!(short.status(), 422);
+    let no_csrf = new_client()
+        .post(app.url(link))
+        .form(&[("password", CHOSEN), ("password_confirm", CHOSEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_csrf.status(), 403);
+    assert!(
+        !can_sign_in(&app, "esi@example.com", CHOSEN).await,
+        "nothing set yet"
+    );
+
+    let chosen = choose(&app, link, CHOSEN, CHOSEN).await;
+    assert_eq!(chosen.status(), 303);
+    assert_eq!(location(&chosen), "/login?password_set=1");
+    assert!(can_sign_in(&app, "esi@example.com", CHOSEN).await);
+
+    // The link is spent: it neither shows the form nor changes the password again.
+    let again = new_client().get(app.url(link)).send().await.unwrap();
+    assert_eq!(again.status(), 404);
+    assert!(again.text().await.unwrap().contains("no longer works"));
+    let replay = choose(
+        &app,
+        link,
+        "Another horse 43 battery",
+        "Another horse 43 battery",
+    )
+    .await;
+    assert_eq!(replay.status(), 404);
+    assert!(can_sign_in(&app, "esi@example.com", CHOSEN).await);
+    assert!(!can_sign_in(&app, "esi@example.com", "Another horse 43 battery").await);
+}
+
+async fn a_new_invitation_replaces_the_old_one_for_accounts_still_waiting(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let north = app.create_site("North").await;
+    let south = app.create_site("South").await;
+    let boss = client_at(&app, Role::Superuser, None).await;
+    let south_manager = client_at(&app, Role::Manager, Some(south)).await;
+    let body = json!({"email": "kojo@example.com", "name": "Kojo", "role": "mechanic",
+        "site": north.0, "invite": true});
+    let created = call(&app, &boss, Method::POST, "/api/v1/users/", Some(body)).await;
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let resend = format!("/staff/{id}/invite");
+    let page = format!("/staff/{id}");
+
+    let other_site = app.post_form(&south_manager, "/staff", &resend, &[]).await;
+    assert_eq!(other_site.status(), 404);
+    assert_eq!(invite_links(&app, "kojo@example.com").await.len(), 1);
+
+    let sent = app.post_form(&boss, &page, &resend, &[]).await;
+    assert_eq!(sent.status(), 303);
+    let links = invite_links(&app, "kojo@example.com").await;
+    assert_eq!(links.len(), 2);
+    assert_eq!(choose(&app, &links[0], CHOSEN, CHOSEN).await.status(), 404);
+    assert_eq!(choose(&app, &links[1], CHOSEN, CHOSEN).await.status(), 303);
+
+    let refused = app.post_form(&boss, &page, &resend, &[]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("already has a password")
+    );
+    assert_eq!(invite_links(&app, "kojo@example.com").await.len(), 2);
+}
+
+async fn an_account_needs_a_first_password_or_an_invitation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let site = app.create_site("North").await;
+    let boss = client_at(&app, Role::Superuser, None).await;
+    let body = json!({"email": "abena@example.com", "name": "Abena", "role": "advisor",
+        "site": site.0});
+    let refused = call(&app, &boss, Method::POST, "/api/v1/users/", Some(body)).await;
+    assert_eq!(refused.status(), 400);
+    let errors: Value = refused.json().await.unwrap();
+    assert!(
+        errors["password"][0]
+            .as_str()
+            .unwrap()
+            .contains("or send an invitation"),
+        "{errors}"
+    );
+    assert!(invite_links(&app, "abena@example.com").await.is_empty());
+    let listed = call(
+        &app,
+        &boss,
+        Method::GET,
+        "/api/v1/users/?search=abena",
+        None,
+    )
+    .await;
+    assert_eq!(listed.json::<Value>().await.unwrap()["count"], 0);
+}
