@@ -56,6 +56,11 @@ impl ResponseError for AppError {
             Self::BadRequest(_) | Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Db(DbError::Pool(_) | DbError::Connect(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            // The server went away under a pooled connection (a restart): that connection is
+            // dropped and the next request gets another.
+            Self::Db(DbError::Query(e)) if crate::db::connection::connection_gone(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

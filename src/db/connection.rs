@@ -247,7 +247,7 @@ impl Instrumentation for Watch {
 }
 
 /// The server closed the connection or could not be reached: no later statement will work.
-fn connection_gone(error: &diesel::result::Error) -> bool {
+pub fn connection_gone(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     matches!(
         error,
