@@ -34,7 +34,8 @@ pub fn user_dto(v: &StaffView) -> Value {
         "id": u.id, "email": u.email, "name": u.name, "phone": u.phone, "role": u.role,
         "site": u.site_id, "site_id": u.site_id, "site_name": v.site_name,
         "mechanic": u.mechanic_id, "mechanic_id": u.mechanic_id, "mechanic_name": v.mechanic_name,
-        "is_active": u.is_active, "last_login_at": u.last_login_at.map(|t| t.and_utc()),
+        "is_active": u.is_active, "awaiting_password": v.awaiting_password,
+        "last_login_at": u.last_login_at.map(|t| t.and_utc()),
         "created_at": u.created_at.and_utc(),
     })
 }

@@ -32,6 +32,8 @@ pub struct StaffView {
     pub user: StaffRow,
     pub site_name: Option<String>,
     pub mechanic_name: Option<String>,
+    /// Invited, and no password chosen yet: nobody can sign in to the account.
+    pub awaiting_password: bool,
 }
 
 /// Validated fields of an account (not the password); inserted and updated alike.
@@ -58,6 +60,7 @@ type ViewColumns = (
     diesel::dsl::AsSelect<StaffRow, <AnyConnection as diesel::Connection>::Backend>,
     diesel::dsl::Nullable<sites::name>,
     diesel::dsl::Nullable<mechanics::name>,
+    diesel::dsl::Eq<users::password_hash, &'static str>,
 );
 
 fn view_columns() -> ViewColumns {
@@ -65,6 +68,7 @@ fn view_columns() -> ViewColumns {
         StaffRow::as_select(),
         sites::name.nullable(),
         mechanics::name.nullable(),
+        users::password_hash.eq(super::invites::NO_PASSWORD_YET),
     )
 }
 

@@ -10,7 +10,7 @@ use super::notify::Notify;
 use crate::auth::api_tokens::{hash_token, random_token};
 use crate::auth::password::hash_password_blocking;
 use crate::db::audit::{self, Actor, Entry};
-use crate::db::invites::{self, LiveInvite, NO_PASSWORD_YET};
+use crate::db::invites::{self, LiveInvite};
 use crate::db::staff::StaffRow;
 use crate::db::{AnyConnection, Db, DbError, now, users, write_transaction};
 use crate::domain::ids::UserId;
@@ -32,14 +32,6 @@ pub fn send_invite(
     let expires = now() + TimeDelta::days(LIFETIME_DAYS);
     invites::insert_invite(c, UserId(user.id), &hash_token(&token), expires, actor.user)?;
     notify.staff_invited(c, user, &token)
-}
-
-/// Whether the account still waits for its owner to choose a password.
-pub async fn awaits_password(db: &Db, user: i32) -> Result<bool, DbError> {
-    db.read(move |c| {
-        Ok(users::password_hash_of(c, UserId(user))?.as_deref() == Some(NO_PASSWORD_YET))
-    })
-    .await
 }
 
 /// The invitation behind a link, while it can still be used.

@@ -81,6 +81,8 @@ async fn an_invited_person_chooses_a_password_once_and_signs_in(backend: Backend
         .await
         .unwrap();
     assert!(detail.contains("has not chosen a password yet"), "{detail}");
+    let list = boss.get(app.url("/staff?q=esi")).send().await.unwrap();
+    assert!(list.text().await.unwrap().contains(">Invited</span>"));
 
     let links = invite_links(&app, "esi@example.com").await;
     assert_eq!(links.len(), 1, "one invitation email");
@@ -152,9 +154,9 @@ async fn a_new_invitation_replaces_the_old_one_for_accounts_still_waiting(backen
         "site": north.0, "invite": true});
     let created = call(&app, &boss, Method::POST, "/api/v1/users/", Some(body)).await;
     assert_eq!(created.status(), 201);
-    let id = created.json::<Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["awaiting_password"], true);
+    let id = created["id"].as_i64().unwrap();
     let resend = format!("/staff/{id}/invite");
     let page = format!("/staff/{id}");
 
@@ -168,6 +170,18 @@ async fn a_new_invitation_replaces_the_old_one_for_accounts_still_waiting(backen
     assert_eq!(links.len(), 2);
     assert_eq!(choose(&app, &links[0], CHOSEN, CHOSEN).await.status(), 404);
     assert_eq!(choose(&app, &links[1], CHOSEN, CHOSEN).await.status(), 303);
+    let user = call(
+        &app,
+        &boss,
+        Method::GET,
+        &format!("/api/v1/users/{id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        user.json::<Value>().await.unwrap()["awaiting_password"],
+        false
+    );
 
     let refused = app.post_form(&boss, &page, &resend, &[]).await;
     assert_eq!(refused.status(), 422);

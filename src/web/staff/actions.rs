@@ -23,8 +23,6 @@ struct DetailPage {
     s: StaffView,
     errors: FieldErrors,
     is_self: bool,
-    /// Invited, and no password chosen yet.
-    awaits_password: bool,
 }
 
 impl DetailPage {
@@ -58,10 +56,8 @@ async fn detail_page(
         Crumb::here(s.user.name.clone()),
     ];
     let shell = Shell::build(req, session, state, user, &s.user.name, crumbs).await?;
-    let awaits_password = crate::services::invites::awaits_password(&state.db, id).await?;
     Ok(DetailPage {
         shell,
-        awaits_password,
         is_self: s.user.id == user.id().0,
         s,
         errors,
