@@ -19,6 +19,7 @@ pub struct LiveInvite {
     pub user_id: i32,
     pub email: String,
     pub name: String,
+    pub site_id: Option<i32>,
 }
 
 /// Stores a new invitation for `user`, cancelling any earlier one still open.
@@ -78,6 +79,7 @@ pub fn find_live(
             staff_invites::user_id,
             users::email,
             users::name,
+            users::site_id,
         ))
         .first(conn)
         .optional()?)

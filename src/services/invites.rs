@@ -13,7 +13,7 @@ use crate::db::audit::{self, Actor, Entry};
 use crate::db::invites::{self, LiveInvite};
 use crate::db::staff::StaffRow;
 use crate::db::{AnyConnection, Db, DbError, now, users, write_transaction};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{SiteId, UserId};
 use crate::domain::password_policy::check_new_password;
 use crate::error::{AppError, FieldErrors};
 
@@ -40,15 +40,15 @@ pub async fn find(db: &Db, token: &str) -> Result<Option<LiveInvite>, DbError> {
     db.read(move |c| invites::find_live(c, &hash, now())).await
 }
 
-/// The password chosen through the link `token`: checked like every new password, then set;
-/// the link is spent. Refused (404) when the link is unknown, used or expired.
+/// The password chosen through `invite` (as [`find`] gave it): checked like every new
+/// password, then set; the link is spent. Refused (404) when another request used the link
+/// first.
 pub async fn accept(
     db: &Db,
-    token: &str,
+    invite: LiveInvite,
     password: String,
     confirm: String,
 ) -> Result<LiveInvite, WriteError> {
-    let invite = find(db, token).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     if let Err(message) = check_new_password(&password, &invite.email, &invite.name) {
         errors.insert("password".into(), vec![message]);
@@ -86,9 +86,6 @@ fn audit_accepted(c: &mut AnyConnection, invite: &LiveInvite) -> Result<(), DbEr
         "password".into(),
         json!([null, "chosen from the invitation"]),
     );
-    let site = users::find_active(c, UserId(invite.user_id))?
-        .and_then(|u| u.site)
-        .map(|(id, _)| id);
     audit::record(
         c,
         Actor {
@@ -101,7 +98,7 @@ fn audit_accepted(c: &mut AnyConnection, invite: &LiveInvite) -> Result<(), DbEr
             entity_id: invite.user_id,
             repr: &invite.email,
             changes,
-            site,
+            site: invite.site_id.map(SiteId),
         },
     )
 }

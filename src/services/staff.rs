@@ -369,9 +369,7 @@ pub async fn resend_invite(
                     Ok(view) => view,
                     Err(e) => return Ok(Err(e.into())),
                 };
-                let waiting = users::password_hash_of(c, UserId(id))?.as_deref()
-                    == Some(NO_PASSWORD_YET);
-                if !waiting || !view.user.is_active {
+                if !view.awaiting_password || !view.user.is_active {
                     let why = "This account already has a password (or is deactivated): set a new password instead.";
                     return Ok(Err(WriteError::field("invite", why)));
                 }

@@ -59,7 +59,7 @@ fn invite_page(
         &InvitePage {
             business_name: state.settings.business_name.clone(),
             csrf: csrf::token(session),
-            action: format!("{}{token}", paths::INVITE_PREFIX),
+            action: paths::invite("", token),
             email,
             name,
             errors,
@@ -86,7 +86,11 @@ pub async fn choose(
     form: web::Form<ChooseForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    match invites::accept(&state.db, &token, form.password, form.password_confirm).await {
+    let Some(invite) = invites::find(&state.db, &token).await? else {
+        return invite_page(&state, &session, &token, None, FieldErrors::new());
+    };
+    let who = Some((invite.email.clone(), invite.name.clone()));
+    match invites::accept(&state.db, invite, form.password, form.password_confirm).await {
         Ok(invite) => {
             tracing::info!(
                 user_id = invite.user_id,
@@ -94,12 +98,7 @@ pub async fn choose(
             );
             Ok(see_other(&format!("{}?password_set=1", paths::LOGIN)))
         }
-        Err(WriteError::Invalid(errors)) => {
-            let who = invites::find(&state.db, &token)
-                .await?
-                .map(|i| (i.email, i.name));
-            invite_page(&state, &session, &token, who, errors)
-        }
+        Err(WriteError::Invalid(errors)) => invite_page(&state, &session, &token, who, errors),
         Err(WriteError::Refused(AppError::NotFound)) => {
             invite_page(&state, &session, &token, None, FieldErrors::new())
         }
