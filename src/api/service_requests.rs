@@ -19,7 +19,7 @@ use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::services::jobs::complete::{self, CompleteInput, labour_description};
 use crate::services::jobs::create::{self, JobInput};
-use crate::services::jobs::detail::{self, JobDetail};
+use crate::services::jobs::detail::{self, JobLines};
 use crate::services::jobs::moves;
 use crate::services::notify::Notify;
 use crate::state::AppState;
@@ -88,7 +88,7 @@ fn labour_dto(l: &LabourLine) -> Value {
 }
 
 /// A job with its lines and running totals.
-pub fn detail_dto(d: &JobDetail) -> Value {
+pub fn detail_dto(d: &JobLines) -> Value {
     let mut dto = job_dto(&d.view, (d.totals.parts, d.totals.labour));
     dto["product_used"] = json!(
         d.parts
@@ -162,7 +162,7 @@ async fn load_detail(state: &AppState, user: &CurrentUser, id: i32) -> Result<Va
     let scope = user.scope(None);
     let found = state
         .db
-        .read(move |c| detail::load(c, &scope, id))
+        .read(move |c| detail::load_lines(c, &scope, id))
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(detail_dto(&found))

@@ -418,6 +418,7 @@ fn set_on_hand(
     moves: &[NewStockMovement<'_>],
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
+    use super::prepared::{bind, prepared};
     use diesel::sql_types::{Array, Integer, Text, Timestamp};
     if let AnyConnection::Postgresql(c) = conn {
         if moves.is_empty() {
@@ -426,12 +427,17 @@ fn set_on_hand(
         let ids: Vec<i32> = moves.iter().map(|m| m.inventory_id).collect();
         let after: Vec<i32> = moves.iter().map(|m| m.quantity_after).collect();
         let kinds: Vec<&str> = moves.iter().map(|m| m.kind).collect();
-        diesel::sql_query(SET_ON_HAND_POSTGRES)
-            .bind::<Array<Integer>, _>(ids)
-            .bind::<Array<Integer>, _>(after)
-            .bind::<Array<Text>, _>(kinds)
-            .bind::<Timestamp, _>(at)
-            .execute(c)?;
+        prepared(
+            SET_ON_HAND_POSTGRES,
+            (
+                bind::<Timestamp, _>(at),
+                bind::<Array<Integer>, _>(&ids),
+                bind::<Array<Integer>, _>(after),
+                bind::<Array<Text>, _>(kinds),
+                bind::<Array<Integer>, _>(&ids),
+            ),
+        )
+        .execute(c)?;
         return Ok(());
     }
     for m in moves {
@@ -453,11 +459,15 @@ fn set_on_hand(
     Ok(())
 }
 
+/// Kept prepared (db::prepared); the time is bound once, in the `at` row, and used three times.
+/// The `= ANY` repeats the ids for the generic plan, which cannot see how many rows `unnest`
+/// gives and would otherwise read the whole table.
 const SET_ON_HAND_POSTGRES: &str = "UPDATE inventory AS i SET quantity_on_hand = m.after, \
-     updated_at = $4, \
-     last_restocked_at = CASE WHEN m.kind = 'in' THEN $4 ELSE i.last_restocked_at END, \
-     last_counted_at = CASE WHEN m.kind = 'count' THEN $4 ELSE i.last_counted_at END \
-     FROM unnest($1, $2, $3) AS m(id, after, kind) WHERE i.id = m.id";
+     updated_at = t.at, \
+     last_restocked_at = CASE WHEN m.kind = 'in' THEN t.at ELSE i.last_restocked_at END, \
+     last_counted_at = CASE WHEN m.kind = 'count' THEN t.at ELSE i.last_counted_at END \
+     FROM (SELECT ? AS at) AS t, unnest(?, ?, ?) AS m(id, after, kind) \
+     WHERE i.id = m.id AND i.id = ANY(?)";
 
 /// A line of a row's movement history.
 #[derive(Queryable, Clone, Debug)]

@@ -215,8 +215,10 @@ pub fn set_display_number(conn: &mut AnyConnection, id: i32, number: &str) -> Re
     Ok(())
 }
 
+/// Every column is written, `None` as NULL, so the insert's text never changes and Diesel
+/// keeps it prepared (it writes `DEFAULT` for a skipped column otherwise).
 #[derive(Insertable, Clone, Debug)]
-#[diesel(table_name = invoices)]
+#[diesel(table_name = invoices, treat_none_as_null = true)]
 pub struct NewInvoice {
     pub display_number: String,
     pub service_request_id: i32,

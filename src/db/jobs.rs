@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::prepared::bind;
 use super::schema::{
     customers, invoices, mechanics, service_categories, service_requests, service_types, sites,
     vehicles,
@@ -295,14 +296,21 @@ pub fn mark_completed(
     odometer_km: Option<i32>,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::update(service_requests::table.find(id))
-        .set((
-            service_requests::status.eq(JobStatus::Completed.as_str()),
-            service_requests::odometer_km.eq(odometer_km),
-            service_requests::completed_at.eq(at),
-            service_requests::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+    // Kept prepared: the table has many indexes, and planning this UPDATE afresh cost more
+    // than running it (db::prepared).
+    super::prepared::prepared(
+        "UPDATE service_requests SET status = ?, odometer_km = ?, completed_at = ?, \
+         updated_at = ? WHERE id = ?",
+        (
+            bind::<Text, _>(JobStatus::Completed.as_str()),
+            bind::<Nullable<Integer>, _>(odometer_km),
+            bind::<Timestamp, _>(at),
+            bind::<Timestamp, _>(at),
+            bind::<Integer, _>(id),
+        ),
+    )
+    .execute(conn)?;
     Ok(())
 }
 

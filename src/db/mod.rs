@@ -24,6 +24,7 @@ pub mod numbers;
 pub mod outbox;
 pub mod outbox_list;
 pub mod paging;
+pub mod prepared;
 pub mod products;
 pub mod promotions;
 pub mod reminders;

@@ -7,6 +7,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 
+use super::prepared::{bind, prepared};
 use super::{AnyConnection, DbError};
 
 /// The kinds of numbered records and their zero-padding.
@@ -46,38 +47,40 @@ struct Next {
     last_value: i32,
 }
 
-const UPSERT_SQLITE: &str = "INSERT INTO display_number_sequences (prefix, year, last_value) \
+/// Bumps the (prefix, year) counter; kept prepared (db::prepared).
+const UPSERT: &str = "INSERT INTO display_number_sequences (prefix, year, last_value) \
      VALUES (?, ?, 1) ON CONFLICT (prefix, year) \
      DO UPDATE SET last_value = display_number_sequences.last_value + 1 RETURNING last_value";
-const UPSERT_POSTGRES: &str = "INSERT INTO display_number_sequences (prefix, year, last_value) \
-     VALUES ($1, $2, 1) ON CONFLICT (prefix, year) \
-     DO UPDATE SET last_value = display_number_sequences.last_value + 1 RETURNING last_value";
 
-/// The counter upsert of [`UPSERT_POSTGRES`] and the invoice's update in one statement, the
-/// number formatted as [`format_number`] does (`lpad` alone would cut a sixth digit).
+/// The counter upsert of [`UPSERT`] and the invoice's update in one statement, the number
+/// formatted as [`format_number`] does (`lpad` alone would cut a sixth digit).
 const NUMBER_INVOICE_POSTGRES: &str = "WITH taken AS ( \
-     INSERT INTO display_number_sequences (prefix, year, last_value) VALUES ($1, $2, 1) \
+     INSERT INTO display_number_sequences (prefix, year, last_value) VALUES (?, ?, 1) \
      ON CONFLICT (prefix, year) \
      DO UPDATE SET last_value = display_number_sequences.last_value + 1 \
-     RETURNING $1 || '-' || $2::text || '-' \
-       || lpad(last_value::text, greatest($3, length(last_value::text)), '0') AS number) \
-     UPDATE invoices SET display_number = taken.number FROM taken WHERE invoices.id = $4 \
+     RETURNING prefix || '-' || year::text || '-' \
+       || lpad(last_value::text, greatest(?, length(last_value::text)), '0') AS number) \
+     UPDATE invoices SET display_number = taken.number FROM taken WHERE invoices.id = ? \
      RETURNING invoices.display_number";
 
 /// Takes the next invoice number of `year` and gives it to the invoice `id`, which completion
 /// inserted under a placeholder. From here to commit the year's counter row stays locked and
 /// every other completion waits for it, so on PostgreSQL this is one statement (one round
-/// trip) rather than two.
+/// trip) rather than two, and a prepared one.
 pub fn number_invoice(conn: &mut AnyConnection, id: i32, year: i32) -> Result<String, DbError> {
     let kind = Numbered::Invoice;
     match conn {
         AnyConnection::Postgresql(c) => {
-            let taken: Taken = diesel::sql_query(NUMBER_INVOICE_POSTGRES)
-                .bind::<Text, _>(kind.prefix())
-                .bind::<Integer, _>(year)
-                .bind::<Integer, _>(kind.width() as i32)
-                .bind::<Integer, _>(id)
-                .get_result(c)?;
+            let taken: Taken = prepared(
+                NUMBER_INVOICE_POSTGRES,
+                (
+                    bind::<Text, _>(kind.prefix()),
+                    bind::<Integer, _>(year),
+                    bind::<Integer, _>(kind.width() as i32),
+                    bind::<Integer, _>(id),
+                ),
+            )
+            .get_result(c)?;
             Ok(taken.display_number)
         }
         AnyConnection::Sqlite(_) => {
@@ -90,16 +93,11 @@ pub fn number_invoice(conn: &mut AnyConnection, id: i32, year: i32) -> Result<St
 
 /// Takes the next number of `kind` for `year`. Must run inside the creating transaction.
 pub fn next_number(conn: &mut AnyConnection, kind: Numbered, year: i32) -> Result<String, DbError> {
-    let next: Next = match conn {
-        AnyConnection::Sqlite(c) => diesel::sql_query(UPSERT_SQLITE)
-            .bind::<Text, _>(kind.prefix())
-            .bind::<Integer, _>(year)
-            .get_result(c)?,
-        AnyConnection::Postgresql(c) => diesel::sql_query(UPSERT_POSTGRES)
-            .bind::<Text, _>(kind.prefix())
-            .bind::<Integer, _>(year)
-            .get_result(c)?,
-    };
+    let next: Next = prepared(
+        UPSERT,
+        (bind::<Text, _>(kind.prefix()), bind::<Integer, _>(year)),
+    )
+    .get_result(conn)?;
     Ok(format_number(kind, year, next.last_value))
 }
 

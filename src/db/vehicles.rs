@@ -399,3 +399,30 @@ pub fn delete_vehicle(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> 
     diesel::delete(vehicles::table.find(id)).execute(conn)?;
     Ok(())
 }
+
+/// The vehicle was serviced on `day` (a job completed): its reminder cycle starts again, and
+/// the odometer reading taken then, if any, replaces the stored one. One prepared statement
+/// (db::prepared), as it runs inside every completion.
+pub fn mark_serviced(
+    conn: &mut AnyConnection,
+    id: i32,
+    day: NaiveDate,
+    odometer_km: Option<i32>,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    use super::prepared::{bind, prepared};
+    use diesel::sql_types::{Date, Integer, Nullable, Timestamp};
+    prepared(
+        "UPDATE vehicles SET last_serviced = ?, reminders_sent_in_cycle = 0, \
+         last_reminder_sent = NULL, odometer_km = COALESCE(?, odometer_km), updated_at = ? \
+         WHERE id = ?",
+        (
+            bind::<Date, _>(day),
+            bind::<Nullable<Integer>, _>(odometer_km),
+            bind::<Timestamp, _>(at),
+            bind::<Integer, _>(id),
+        ),
+    )
+    .execute(conn)?;
+    Ok(())
+}

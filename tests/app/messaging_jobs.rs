@@ -447,7 +447,9 @@ async fn run_job_runs_a_job_from_the_shell(backend: Backend) {
     let output = workshop(&["run-job", "promotions"], &env, None);
     assert!(
         output.status.success(),
-        "{}",
+        "{}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("Promotions finished"));

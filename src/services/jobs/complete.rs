@@ -18,7 +18,6 @@ use crate::db::job_lines::{self, LabourLine, PartLine};
 use crate::db::jobs::{self, JobRow};
 use crate::db::numbers::number_invoice;
 use crate::db::promotions::{self, PromotionRow};
-use crate::db::schema::vehicles;
 use crate::db::scope::Scope;
 use crate::db::sites::SiteRow;
 use crate::db::{AnyConnection, Db, DbError, now};
@@ -30,7 +29,6 @@ use crate::error::AppError;
 use crate::services::fields::{Problems, WriteError};
 use crate::services::notify::Notify;
 use crate::services::payments::{PaymentPlan, take_payment};
-use diesel::prelude::*;
 
 /// The complete action as typed or sent; every field is optional.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -223,7 +221,7 @@ fn complete_locked(
     let at = now();
     jobs::mark_completed(c, job.id, plan.odometer_km, at)?;
     if let Some(vehicle) = job.vehicle_id {
-        service_vehicle(c, vehicle, today, plan.odometer_km)?;
+        crate::db::vehicles::mark_serviced(c, vehicle, today, plan.odometer_km, at)?;
     }
     let mut invoice = NewInvoice {
         // Unique until the real number replaces it below, before anything else can see it.
@@ -371,30 +369,6 @@ pub fn bill(
         base: TaxBase::parse(&site.tax_applies_to),
     };
     Ok(totals::compute(&part_totals, &labour_totals, discount, tax))
-}
-
-/// The vehicle was serviced today: its reminder cycle starts again.
-fn service_vehicle(
-    c: &mut AnyConnection,
-    vehicle: i32,
-    today: chrono::NaiveDate,
-    odometer: Option<i32>,
-) -> Result<(), DbError> {
-    let target = vehicles::table.find(vehicle);
-    diesel::update(target)
-        .set((
-            vehicles::last_serviced.eq(today),
-            vehicles::reminders_sent_in_cycle.eq(0),
-            vehicles::last_reminder_sent.eq(None::<chrono::NaiveDate>),
-            vehicles::updated_at.eq(now()),
-        ))
-        .execute(c)?;
-    if let Some(km) = odometer {
-        diesel::update(target)
-            .set(vehicles::odometer_km.eq(km))
-            .execute(c)?;
-    }
-    Ok(())
 }
 
 /// The invoice's lines, copied from the job's as they are now.

@@ -1,5 +1,6 @@
-//! Everything the job page (and the API's job JSON) shows: the job with its names, its lines,
-//! the running totals as they would be invoiced today, and the invoice once completed.
+//! Everything the job page shows: the job with its names, its lines, the running totals as
+//! they would be invoiced today, and the invoice once completed. The API's job JSON needs only
+//! the first part ([`load_lines`]), and a completion answers with it.
 
 use crate::db::invoices::{self, InvoiceRow, PaymentLine};
 use crate::db::job_lines::{self, LabourLine, PartLine};
@@ -11,7 +12,17 @@ use crate::db::{AnyConnection, DbError};
 use crate::domain::ids::SiteId;
 use crate::domain::totals::{self, Tax, TaxBase, Totals};
 
-/// A job and what hangs off it.
+/// A job with its lines and running totals: what the API's job JSON shows.
+pub struct JobLines {
+    pub view: JobView,
+    pub parts: Vec<PartLine>,
+    pub labour: Vec<LabourLine>,
+    /// The totals before any discount, with the site's tax.
+    pub totals: Totals,
+    pub site: SiteRow,
+}
+
+/// A job and what hangs off it: what its page shows.
 pub struct JobDetail {
     pub view: JobView,
     pub parts: Vec<PartLine>,
@@ -25,9 +36,12 @@ pub struct JobDetail {
     pub promotions: Vec<PromotionRow>,
 }
 
-/// The job page's data in a constant number of queries; `None` when the job does not exist
-/// for this user.
-pub fn load(c: &mut AnyConnection, scope: &Scope, id: i32) -> Result<Option<JobDetail>, DbError> {
+/// The job with its lines in four queries; `None` when the job does not exist for this user.
+pub fn load_lines(
+    c: &mut AnyConnection,
+    scope: &Scope,
+    id: i32,
+) -> Result<Option<JobLines>, DbError> {
     let Some(view) = jobs::find_job(c, scope, id)? else {
         return Ok(None);
     };
@@ -44,6 +58,28 @@ pub fn load(c: &mut AnyConnection, scope: &Scope, id: i32) -> Result<Option<JobD
     let part_totals: Vec<i64> = parts.iter().map(PartLine::total_cents).collect();
     let labour_totals: Vec<i64> = labour.iter().map(|l| l.amount_cents).collect();
     let totals = totals::compute(&part_totals, &labour_totals, 0, tax);
+    Ok(Some(JobLines {
+        view,
+        parts,
+        labour,
+        totals,
+        site,
+    }))
+}
+
+/// The job page's data in a constant number of queries; `None` when the job does not exist
+/// for this user.
+pub fn load(c: &mut AnyConnection, scope: &Scope, id: i32) -> Result<Option<JobDetail>, DbError> {
+    let Some(JobLines {
+        view,
+        parts,
+        labour,
+        totals,
+        site,
+    }) = load_lines(c, scope, id)?
+    else {
+        return Ok(None);
+    };
     let (invoice, payments) = match view.invoice_id {
         Some(invoice_id) => (
             invoices::invoice_of_job(c, id)?,
