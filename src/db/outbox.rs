@@ -56,12 +56,20 @@ pub fn enqueue(conn: &mut AnyConnection, messages: &[NewMessage]) -> Result<usiz
                 .on_conflict(outbox_messages::dedupe_key)
                 .do_nothing()
                 .execute(c)?,
-            // Diesel builds no multi-row upsert for SQLite; OR IGNORE skips the same rows (the
-            // only constraint a well-formed row can break is the dedupe key's, and the
-            // PostgreSQL half of the tests would catch any other).
-            AnyConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox_messages::table)
-                .values(chunk)
-                .execute(c)?,
+            // Diesel builds no multi-row upsert for SQLite, so one statement per row (no round
+            // trips in-process). Not `INSERT OR IGNORE`: that also drops, silently, a row that
+            // breaks a CHECK or NOT NULL constraint, which must fail as on PostgreSQL.
+            AnyConnection::Sqlite(c) => {
+                let mut count = 0;
+                for message in chunk {
+                    count += diesel::insert_into(outbox_messages::table)
+                        .values(message)
+                        .on_conflict(outbox_messages::dedupe_key)
+                        .do_nothing()
+                        .execute(c)?;
+                }
+                count
+            }
         };
     }
     Ok(inserted)

@@ -6,6 +6,10 @@ pub const MIN_LENGTH: usize = 10;
 /// Longest accepted password; argon2 cost grows with input, so cap it.
 pub const MAX_LENGTH: usize = 256;
 
+/// Shown next to the confirmation field wherever a password is chosen (first superuser, My
+/// account, an invitation), so every form says it the same way.
+pub const CONFIRM_DIFFERS: &str = "The two passwords do not match.";
+
 const COMMON: &[&str] = &[
     "password",
     "password1",

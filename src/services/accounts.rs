@@ -4,7 +4,7 @@ use crate::auth::password::hash_password_blocking;
 use crate::db::users::{self, AuthUser, NewUser};
 use crate::db::{Db, DbError, write_transaction};
 use crate::domain::email::Email;
-use crate::domain::password_policy::check_new_password;
+use crate::domain::password_policy::{CONFIRM_DIFFERS, check_new_password};
 use crate::domain::role::Role;
 use crate::error::FieldErrors;
 
@@ -97,7 +97,7 @@ fn validate(new: &NewSuperuser) -> Result<Email, SuperuserError> {
         .as_ref()
         .is_some_and(|c| c != &new.password)
     {
-        add("password_confirm", "The two passwords do not match.".into());
+        add("password_confirm", CONFIRM_DIFFERS.into());
     }
     match email {
         Some(email) if errors.is_empty() => Ok(email),

@@ -14,7 +14,7 @@ use crate::db::invites::{self, LiveInvite};
 use crate::db::staff::StaffRow;
 use crate::db::{AnyConnection, Db, DbError, now, users, write_transaction};
 use crate::domain::ids::{SiteId, UserId};
-use crate::domain::password_policy::check_new_password;
+use crate::domain::password_policy::{CONFIRM_DIFFERS, check_new_password};
 use crate::error::{AppError, FieldErrors};
 
 /// How long an invitation link works.
@@ -53,10 +53,7 @@ pub async fn accept(
     if let Err(message) = check_new_password(&password, &invite.email, &invite.name) {
         errors.insert("password".into(), vec![message]);
     } else if password != confirm {
-        errors.insert(
-            "password_confirm".into(),
-            vec!["The two passwords differ.".into()],
-        );
+        errors.insert("password_confirm".into(), vec![CONFIRM_DIFFERS.into()]);
     }
     if !errors.is_empty() {
         return Err(WriteError::Invalid(errors));

@@ -12,7 +12,7 @@ use super::{flash, paths};
 use crate::auth::current_user::CurrentUser;
 use crate::auth::password::{hash_password_blocking, verify_password};
 use crate::db::users;
-use crate::domain::password_policy::check_new_password;
+use crate::domain::password_policy::{CONFIRM_DIFFERS, check_new_password};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::web::forms::first_error;
@@ -106,10 +106,7 @@ pub async fn change_password(
         errors.insert("new_password".into(), vec![message]);
     }
     if form.new_password != form.new_password_confirm {
-        errors.insert(
-            "new_password_confirm".into(),
-            vec!["The two passwords do not match.".into()],
-        );
+        errors.insert("new_password_confirm".into(), vec![CONFIRM_DIFFERS.into()]);
     }
     if !errors.is_empty() {
         let page = account_page(&req, &state, &session, &user, errors).await?;

@@ -26,6 +26,7 @@ on_both_databases!(
     two_workers_deliver_a_thousand_messages_once_each,
     a_provider_that_is_down_never_fails_or_slows_a_request,
     a_claim_abandoned_by_a_stopped_instance_fails_once_its_lease_ends,
+    enqueue_skips_a_repeated_dedupe_key_and_refuses_a_malformed_row,
 );
 
 const MESSAGES_PATH: &str = "/2010-04-01/Accounts/AC123/Messages.json";
@@ -363,6 +364,40 @@ fn sms(i: usize, settings: &workshop::config::Settings) -> workshop::db::outbox:
         sms_blast_id: None,
         created_at: at,
     }
+}
+
+/// A repeated dedupe key is left out quietly; a row that breaks another constraint fails the
+/// write on both databases (SQLite's `INSERT OR IGNORE` used to drop it without a word).
+async fn enqueue_skips_a_repeated_dedupe_key_and_refuses_a_malformed_row(backend: Backend) {
+    let app = spawn_app_with(backend, &[("WORKSHOP_OUTBOX_WORKER", "false")]).await;
+    let settings = settings_with(&app, &[]);
+    let first = vec![sms(1, &settings), sms(2, &settings)];
+    let again = vec![sms(2, &settings), sms(3, &settings)];
+    let enqueue = |rows: Vec<workshop::db::outbox::NewMessage>| {
+        app.db
+            .write(move |c| workshop::db::outbox::enqueue(c, &rows))
+    };
+    assert_eq!(enqueue(first).await.unwrap(), 2);
+    assert_eq!(enqueue(again).await.unwrap(), 1, "load:2 is there already");
+
+    let mut unknown_kind = sms(4, &settings);
+    unknown_kind.kind = "no_such_kind";
+    assert!(
+        enqueue(vec![sms(5, &settings), unknown_kind])
+            .await
+            .is_err()
+    );
+    let keys: Vec<String> = messages(&app)
+        .await
+        .into_iter()
+        .map(|m| m.dedupe_key)
+        .collect();
+    assert_eq!(
+        keys.len(),
+        3,
+        "the failed write left nothing behind: {keys:?}"
+    );
+    assert!(!keys.contains(&"load:5".to_owned()), "{keys:?}");
 }
 
 async fn a_provider_that_is_down_never_fails_or_slows_a_request(backend: Backend) {

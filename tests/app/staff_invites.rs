@@ -107,7 +107,7 @@ async fn an_invited_person_chooses_a_password_once_and_signs_in(backend: Backend
             .text()
             .await
             .unwrap()
-            .contains("The two passwords differ")
+            .contains("The two passwords do not match.")
     );
     let short = choose(&app, link, "short", "short").await;
     assert_eq!(short.status(), 422);
