@@ -22,18 +22,22 @@ pub struct JobLines {
     pub site: SiteRow,
 }
 
-/// A job and what hangs off it: what its page shows.
+/// A job and what hangs off it: what its page shows. Its lines and totals are read through
+/// [`JobLines`] (`d.view`, `d.parts`, … by `Deref`).
 pub struct JobDetail {
-    pub view: JobView,
-    pub parts: Vec<PartLine>,
-    pub labour: Vec<LabourLine>,
-    /// The totals before any discount, with the site's tax.
-    pub totals: Totals,
-    pub site: SiteRow,
+    pub lines: JobLines,
     pub invoice: Option<InvoiceRow>,
     pub payments: Vec<PaymentLine>,
     /// Promotions running today at the site (for the complete dialog).
     pub promotions: Vec<PromotionRow>,
+}
+
+impl std::ops::Deref for JobDetail {
+    type Target = JobLines;
+
+    fn deref(&self) -> &JobLines {
+        &self.lines
+    }
 }
 
 /// The job with its lines in four queries; `None` when the job does not exist for this user.
@@ -70,34 +74,23 @@ pub fn load_lines(
 /// The job page's data in a constant number of queries; `None` when the job does not exist
 /// for this user.
 pub fn load(c: &mut AnyConnection, scope: &Scope, id: i32) -> Result<Option<JobDetail>, DbError> {
-    let Some(JobLines {
-        view,
-        parts,
-        labour,
-        totals,
-        site,
-    }) = load_lines(c, scope, id)?
-    else {
+    let Some(lines) = load_lines(c, scope, id)? else {
         return Ok(None);
     };
-    let (invoice, payments) = match view.invoice_id {
+    let (invoice, payments) = match lines.view.invoice_id {
         Some(invoice_id) => (
             invoices::invoice_of_job(c, id)?,
             invoices::payments_of(c, invoice_id)?,
         ),
         None => (None, Vec::new()),
     };
-    let promotions = if view.job.status().is_final() {
+    let promotions = if lines.view.job.status().is_final() {
         Vec::new()
     } else {
-        promotions::running_on(c, super::site_today(&site.timezone))?
+        promotions::running_on(c, super::site_today(&lines.site.timezone))?
     };
     Ok(Some(JobDetail {
-        view,
-        parts,
-        labour,
-        totals,
-        site,
+        lines,
         invoice,
         payments,
         promotions,
