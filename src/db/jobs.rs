@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::prepared::bind;
+use super::prepared::{bind, prepared};
 use super::schema::{
     customers, invoices, mechanics, service_categories, service_requests, service_types, sites,
     vehicles,
@@ -299,7 +299,7 @@ pub fn mark_completed(
     use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
     // Kept prepared: the table has many indexes, and planning this UPDATE afresh cost more
     // than running it (db::prepared).
-    super::prepared::prepared(
+    prepared(
         "UPDATE service_requests SET status = ?, odometer_km = ?, completed_at = ?, \
          updated_at = ? WHERE id = ?",
         (
