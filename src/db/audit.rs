@@ -53,22 +53,17 @@ pub fn record_all(
         .collect();
     // One row (the usual case) stays a statement the connection keeps prepared; a batch is
     // built against the concrete connection, as MultiBackend cannot build one.
-    match (conn, rows.as_slice()) {
-        (_, []) => {}
-        (conn, [row]) => {
+    match rows.as_slice() {
+        [] => {}
+        [row] => {
             diesel::insert_into(audit_log::table)
                 .values(row)
                 .execute(conn)?;
         }
-        (AnyConnection::Postgresql(c), rows) => {
-            diesel::insert_into(audit_log::table)
+        rows => {
+            on_backend!(conn, |c| diesel::insert_into(audit_log::table)
                 .values(rows)
-                .execute(c)?;
-        }
-        (AnyConnection::Sqlite(c), rows) => {
-            diesel::insert_into(audit_log::table)
-                .values(rows)
-                .execute(c)?;
+                .execute(c))?;
         }
     }
     Ok(())

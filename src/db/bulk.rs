@@ -18,17 +18,6 @@ use super::{AnyConnection, DbError};
 /// parameters for the widest table here (invoices, 21 columns).
 pub const BATCH_ROWS: usize = 1000;
 
-/// Runs the same diesel expression against whichever concrete connection `conn` holds.
-macro_rules! on_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            AnyConnection::Postgresql($c) => $body,
-            AnyConnection::Sqlite($c) => $body,
-        }
-    };
-}
-
-// After the macro, which it uses.
 mod history;
 
 pub use history::*;

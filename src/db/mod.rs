@@ -1,6 +1,18 @@
 //! The data layer. Diesel is blocking, so every query runs on tokio's blocking pool through
 //! [`Db::read`] or [`Db::write`]; handlers never hold a connection across an await.
 
+/// Runs the same diesel expression against whichever concrete connection `conn` holds: what
+/// MultiBackend cannot build (batch inserts, upserts, raw SQL) is written once and compiled
+/// for each backend. Defined before the modules so every one of them can use it.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            AnyConnection::Postgresql($c) => $body,
+            AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+
 pub mod audit;
 pub mod blasts;
 pub mod bulk;

@@ -10,17 +10,6 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 use super::schema::{outbox_messages, sms_blasts};
 use super::{AnyConnection, DbError};
 
-/// Runs the same diesel expression against whichever concrete connection `conn` holds
-/// (upserts and raw SQL are written per backend).
-macro_rules! on_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            AnyConnection::Postgresql($c) => $body,
-            AnyConnection::Sqlite($c) => $body,
-        }
-    };
-}
-
 /// A message to enqueue. `status` is `pending`, or `skipped` with the reason in `last_error`.
 #[derive(Insertable, Clone, Debug)]
 #[diesel(table_name = outbox_messages, treat_none_as_null = true)]

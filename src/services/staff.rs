@@ -331,9 +331,10 @@ pub async fn create_staff(
 ) -> Result<StaffView, WriteError> {
     require_staff_admin(&scope)?;
     let invite = checked(input.invite.as_deref());
-    let hash = match invite {
-        true => NO_PASSWORD_YET.to_owned(),
-        false => new_password_hash(&input).await?,
+    let hash = if invite {
+        NO_PASSWORD_YET.to_owned()
+    } else {
+        new_password_hash(&input).await?
     };
     let code = country_code.to_owned();
     let waker = notify.clone();
