@@ -1,6 +1,7 @@
 //! The audit log: append-only, written in the same transaction as the change it records.
 
 use diesel::prelude::*;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::schema::audit_log;
@@ -36,8 +37,13 @@ pub fn record_all(
     actor: Actor,
     entries: Vec<Entry<'_>>,
 ) -> Result<(), DbError> {
+    insert_rows(conn, &rows(actor, entries))
+}
+
+/// The rows `entries` are stored as, stamped now.
+pub fn rows(actor: Actor, entries: Vec<Entry<'_>>) -> Vec<AuditRow> {
     let at = now();
-    let rows: Vec<AuditRow> = entries
+    entries
         .into_iter()
         .map(|entry| AuditRow {
             action: entry.action,
@@ -50,10 +56,14 @@ pub fn record_all(
             site_id: entry.site.map(|s| s.0),
             created_at: at,
         })
-        .collect();
+        .collect()
+}
+
+/// Appends rows made by [`rows`].
+pub fn insert_rows(conn: &mut AnyConnection, rows: &[AuditRow]) -> Result<(), DbError> {
     // One row (the usual case) stays a statement the connection keeps prepared; a batch is
     // built against the concrete connection, as MultiBackend cannot build one.
-    match rows.as_slice() {
+    match rows {
         [] => {}
         [row] => {
             diesel::insert_into(audit_log::table)
@@ -69,20 +79,31 @@ pub fn record_all(
     Ok(())
 }
 
-/// An entry as stored.
-#[derive(Insertable)]
+/// An entry as stored (serialized, for `invoice_number`'s statement, by column name).
+#[derive(Insertable, Serialize, Clone, Debug)]
 #[diesel(table_name = audit_log)]
 #[diesel(treat_none_as_null = true)]
-struct AuditRow<'a> {
-    action: &'a str,
-    entity: &'a str,
+pub struct AuditRow {
+    action: &'static str,
+    entity: &'static str,
     entity_id: i32,
     entity_repr: String,
     changes: String,
     user_id: Option<i32>,
-    via: &'a str,
+    via: &'static str,
     site_id: Option<i32>,
     created_at: chrono::NaiveDateTime,
+}
+
+impl AuditRow {
+    /// The row with `fill` applied to its text (the description and the changes).
+    pub fn with_text(&self, fill: impl Fn(&str) -> String) -> Self {
+        Self {
+            entity_repr: fill(&self.entity_repr),
+            changes: fill(&self.changes),
+            ..self.clone()
+        }
+    }
 }
 
 /// Field-by-field differences between two JSON objects, as `{field: [old, new]}`.

@@ -207,7 +207,7 @@ pub fn lock_invoice(conn: &mut AnyConnection, id: i32) -> Result<Option<InvoiceR
     })
 }
 
-/// Gives a just-inserted invoice its display number (see `numbers::number_invoice`).
+/// Gives a just-inserted invoice its display number (see `invoice_number::number_invoice`).
 pub fn set_display_number(conn: &mut AnyConnection, id: i32, number: &str) -> Result<(), DbError> {
     diesel::update(invoices::table.find(id))
         .set(invoices::display_number.eq(number))

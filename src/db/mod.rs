@@ -24,6 +24,7 @@ pub mod fixed_sql;
 pub mod inventory;
 pub mod invites;
 pub mod invoice_list;
+pub mod invoice_number;
 pub mod invoices;
 pub mod job_lines;
 pub mod job_list;

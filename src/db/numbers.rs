@@ -19,7 +19,7 @@ pub enum Numbered {
 }
 
 impl Numbered {
-    fn prefix(self) -> &'static str {
+    pub(super) fn prefix(self) -> &'static str {
         match self {
             Numbered::Service => "SR",
             Numbered::Sale => "SALE",
@@ -27,18 +27,12 @@ impl Numbered {
         }
     }
 
-    fn width(self) -> usize {
+    pub(super) fn width(self) -> usize {
         match self {
             Numbered::Invoice => 5,
             _ => 4,
         }
     }
-}
-
-#[derive(QueryableByName)]
-struct Taken {
-    #[diesel(sql_type = Text)]
-    display_number: String,
 }
 
 #[derive(QueryableByName)]
@@ -51,45 +45,6 @@ struct Next {
 const UPSERT: &str = "INSERT INTO display_number_sequences (prefix, year, last_value) \
      VALUES (?, ?, 1) ON CONFLICT (prefix, year) \
      DO UPDATE SET last_value = display_number_sequences.last_value + 1 RETURNING last_value";
-
-/// The counter upsert of [`UPSERT`] and the invoice's update in one statement, the number
-/// formatted as [`format_number`] does (`lpad` alone would cut a sixth digit).
-const NUMBER_INVOICE_POSTGRES: &str = "WITH taken AS ( \
-     INSERT INTO display_number_sequences (prefix, year, last_value) VALUES (?, ?, 1) \
-     ON CONFLICT (prefix, year) \
-     DO UPDATE SET last_value = display_number_sequences.last_value + 1 \
-     RETURNING prefix || '-' || year::text || '-' \
-       || lpad(last_value::text, greatest(?, length(last_value::text)), '0') AS number) \
-     UPDATE invoices SET display_number = taken.number FROM taken WHERE invoices.id = ? \
-     RETURNING invoices.display_number";
-
-/// Takes the next invoice number of `year` and gives it to the invoice `id`, which completion
-/// inserted under a placeholder. From here to commit the year's counter row stays locked and
-/// every other completion waits for it, so on PostgreSQL this is one statement (one round
-/// trip) rather than two, and a prepared one.
-pub fn number_invoice(conn: &mut AnyConnection, id: i32, year: i32) -> Result<String, DbError> {
-    let kind = Numbered::Invoice;
-    match conn {
-        AnyConnection::Postgresql(c) => {
-            let taken: Taken = prepared(
-                NUMBER_INVOICE_POSTGRES,
-                (
-                    bind::<Text, _>(kind.prefix()),
-                    bind::<Integer, _>(year),
-                    bind::<Integer, _>(kind.width() as i32),
-                    bind::<Integer, _>(id),
-                ),
-            )
-            .get_result(c)?;
-            Ok(taken.display_number)
-        }
-        AnyConnection::Sqlite(_) => {
-            let number = next_number(conn, kind, year)?;
-            super::invoices::set_display_number(conn, id, &number)?;
-            Ok(number)
-        }
-    }
-}
 
 /// Takes the next number of `kind` for `year`. Must run inside the creating transaction.
 pub fn next_number(conn: &mut AnyConnection, kind: Numbered, year: i32) -> Result<String, DbError> {

@@ -6,12 +6,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
+use serde::Serialize;
 
 use super::schema::{outbox_messages, sms_blasts};
 use super::{AnyConnection, DbError};
 
 /// A message to enqueue. `status` is `pending`, or `skipped` with the reason in `last_error`.
-#[derive(Insertable, Clone, Debug)]
+/// Serialized by column name for `invoice_number`'s statement.
+#[derive(Insertable, Serialize, Clone, Debug)]
 #[diesel(table_name = outbox_messages, treat_none_as_null = true)]
 pub struct NewMessage {
     pub kind: &'static str,
@@ -32,6 +34,18 @@ pub struct NewMessage {
     pub invoice_id: Option<i32>,
     pub sms_blast_id: Option<i32>,
     pub created_at: NaiveDateTime,
+}
+
+impl NewMessage {
+    /// The message with `fill` applied to its subject and bodies.
+    pub fn with_text(&self, fill: impl Fn(&str) -> String) -> Self {
+        Self {
+            subject: fill(&self.subject),
+            body_text: fill(&self.body_text),
+            body_html: self.body_html.as_deref().map(&fill),
+            ..self.clone()
+        }
+    }
 }
 
 /// Inserts messages; a row whose dedupe key exists already is left out. Returns how many were

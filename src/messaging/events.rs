@@ -25,16 +25,13 @@ pub fn job_completed(
     invoice_id: i32,
 ) -> Result<(), DbError> {
     let inv = facts::invoice(conn, invoice_id)?.ok_or_else(not_found)?;
-    job_completed_with(conn, settings, &inv)
+    enqueue(conn, &job_completed_messages(settings, &inv))?;
+    Ok(())
 }
 
-/// [`job_completed`] with the invoice's facts read earlier in the transaction: completion
-/// reads them before it takes the invoice number, to hold the number's lock for less.
-pub fn job_completed_with(
-    conn: &mut AnyConnection,
-    settings: &Settings,
-    inv: &InvoiceFacts,
-) -> Result<(), DbError> {
+/// The messages of [`job_completed`], for the caller to write: completion writes them in the
+/// statement that numbers the invoice (`db::invoice_number`).
+pub fn job_completed_messages(settings: &Settings, inv: &InvoiceFacts) -> Vec<NewMessage> {
     let link = public_link(settings, inv, false);
     let (phrase, short) = vehicle_phrase(&inv.vehicle);
     let invoice_text = render::invoice(&render::InvoiceIssued {
@@ -56,12 +53,10 @@ pub fn job_completed_with(
         site_phone: inv.site_phone.clone(),
         link,
     });
-    let rows = [
+    vec![
         customer_message(settings, inv, "invoice", invoice_text),
         customer_message(settings, inv, "ready_for_pickup", ready_text),
-    ];
-    enqueue(conn, &rows)?;
-    Ok(())
+    ]
 }
 
 /// The payment that made an invoice fully paid: the payment receipt to the customer (once per
@@ -73,20 +68,25 @@ pub fn invoice_paid(
 ) -> Result<(), DbError> {
     let inv = facts::invoice(conn, invoice_id)?.ok_or_else(not_found)?;
     let method = facts::latest_payment_method(conn, invoice_id)?;
+    enqueue(conn, &[receipt_message(settings, &inv, method.as_deref())])?;
+    Ok(())
+}
+
+/// The receipt of [`invoice_paid`] for a payment by `method`, for the caller to write.
+pub fn receipt_message(
+    settings: &Settings,
+    inv: &InvoiceFacts,
+    method: Option<&str>,
+) -> NewMessage {
     let text = render::receipt(&render::Receipt {
         business: settings.business_name.clone(),
         first_name: inv.customer.first_name.clone(),
         number: inv.number.clone(),
         amount: money(&settings.currency, inv.total_cents),
-        method: method
-            .as_deref()
-            .map(method_label)
-            .unwrap_or_default()
-            .to_owned(),
-        link: public_link(settings, &inv, true),
+        method: method.map(method_label).unwrap_or_default().to_owned(),
+        link: public_link(settings, inv, true),
     });
-    enqueue(conn, &[customer_message(settings, &inv, "receipt", text)])?;
-    Ok(())
+    customer_message(settings, inv, "receipt", text)
 }
 
 /// A mechanic set or changed on a service request: a message to that mechanic (customer,

@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use crate::config::Settings;
+use crate::db::invoice_number::NUMBER_SLOT;
+use crate::db::outbox::NewMessage;
 use crate::db::{AnyConnection, DbError};
 use crate::messaging::facts::{self, InvoiceFacts};
 use crate::messaging::{Outbox, events};
-use crate::services::jobs::complete::Completed;
 use crate::state::AppState;
 
 /// What a service needs to queue messages; cheap to clone into a transaction.
@@ -26,25 +27,28 @@ impl Notify {
         }
     }
 
-    /// What completion's messages say of the invoice `id`, read before it has its number
-    /// (the caller sets that).
+    /// What completion's messages say of the invoice `id`, read before it has its number:
+    /// [`NUMBER_SLOT`] stands for it.
     pub fn invoice_facts(&self, c: &mut AnyConnection, id: i32) -> Result<InvoiceFacts, DbError> {
-        facts::invoice(c, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
+        let mut facts =
+            facts::invoice(c, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
+        facts.number = NUMBER_SLOT.to_owned();
+        Ok(facts)
     }
 
-    /// Completion: the invoice and "ready for pickup" to the customer; the receipt as well
-    /// when the payment taken at the counter paid it in full.
-    pub fn job_completed(
-        &self,
-        c: &mut AnyConnection,
-        invoice: &InvoiceFacts,
-        done: &Completed,
-    ) -> Result<(), DbError> {
-        events::job_completed_with(c, &self.settings, invoice)?;
-        if done.receipt_due {
-            events::invoice_paid(c, &self.settings, done.invoice_id)?;
+    /// Completion's messages, for the statement that numbers the invoice: the invoice and
+    /// "ready for pickup" to the customer, and the receipt when a payment by `paid_by` taken
+    /// at the counter paid it in full.
+    pub fn job_completed(&self, invoice: &InvoiceFacts, paid_by: Option<&str>) -> Vec<NewMessage> {
+        let mut messages = events::job_completed_messages(&self.settings, invoice);
+        if let Some(method) = paid_by {
+            messages.push(events::receipt_message(
+                &self.settings,
+                invoice,
+                Some(method),
+            ));
         }
-        Ok(())
+        messages
     }
 
     /// The payment that made an invoice fully paid: the receipt to the customer.

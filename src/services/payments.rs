@@ -6,10 +6,10 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::db::audit::{self, Actor, Entry};
+use crate::db::audit::{self, Actor, AuditRow, Entry};
 use crate::db::invoices::{self, InvoiceRow, NewPayment};
 use crate::db::scope::Scope;
-use crate::db::{AnyConnection, Db, DbError};
+use crate::db::{AnyConnection, Db};
 use crate::domain::ids::SiteId;
 use crate::domain::money::Money;
 use crate::domain::role::Role;
@@ -110,8 +110,21 @@ pub struct Taken {
     pub paid_in_full: bool,
 }
 
-/// Takes a payment on a locked invoice.
+/// Takes a payment on a locked invoice, and records it in the audit log.
 pub fn take_payment(
+    c: &mut AnyConnection,
+    actor: Actor,
+    invoice: &InvoiceRow,
+    plan: &PaymentPlan,
+) -> Result<Taken, WriteError> {
+    let taken = take_payment_unaudited(c, actor, invoice, plan)?;
+    audit::insert_rows(c, &taken_audit(actor, invoice, plan, &taken))?;
+    Ok(taken)
+}
+
+/// [`take_payment`] but for its audit row ([`taken_audit`]), which the caller writes:
+/// completion writes it once the invoice has its number.
+pub fn take_payment_unaudited(
     c: &mut AnyConnection,
     actor: Actor,
     invoice: &InvoiceRow,
@@ -165,9 +178,6 @@ pub fn take_payment(
         by: actor.user,
     };
     let payment_id = invoices::record_payment(c, invoice, &payment)?;
-    let changes = json!({"invoice_id": invoice.id, "amount": Money::from_cents(amount),
-        "method": plan.method, "reference": plan.reference});
-    audit_payment(c, actor, invoice, payment_id, changes)?;
     Ok(Taken {
         payment_id,
         amount_cents: amount,
@@ -176,25 +186,36 @@ pub fn take_payment(
     })
 }
 
-fn audit_payment(
-    c: &mut AnyConnection,
+/// The audit row of the payment `taken` by `plan` on `invoice`.
+pub fn taken_audit(
+    actor: Actor,
+    invoice: &InvoiceRow,
+    plan: &PaymentPlan,
+    taken: &Taken,
+) -> Vec<AuditRow> {
+    let changes = json!({"invoice_id": invoice.id, "amount": Money::from_cents(taken.amount_cents),
+        "method": plan.method, "reference": plan.reference});
+    payment_audit(actor, invoice, taken.payment_id, changes)
+}
+
+/// The audit row of a payment (or reversal) on `invoice`.
+fn payment_audit(
     actor: Actor,
     invoice: &InvoiceRow,
     payment_id: i32,
     changes: serde_json::Value,
-) -> Result<(), DbError> {
+) -> Vec<AuditRow> {
     let repr = format!("Payment {payment_id} on {}", invoice.display_number);
-    audit::record(
-        c,
+    audit::rows(
         actor,
-        Entry {
+        vec![Entry {
             action: "create",
             entity: "payment",
             entity_id: payment_id,
             repr: &repr,
             changes: audit::snapshot(&changes),
             site: Some(SiteId(invoice.site_id)),
-        },
+        }],
     )
 }
 
@@ -342,7 +363,7 @@ pub async fn reverse_payment(
         let payment_id = invoices::record_payment(c, &invoice, &payment)?;
         let changes = json!({"invoice_id": invoice.id, "amount": format!("-{}", Money::from_cents(cents)),
             "reason": reason});
-        audit_payment(c, actor, &invoice, payment_id, changes)?;
+        audit::insert_rows(c, &payment_audit(actor, &invoice, payment_id, changes))?;
         Ok(())
     })
     .await

@@ -25,6 +25,7 @@ on_both_databases!(
     invoice_numbers_outgrow_their_padding,
     a_site_user_never_sees_another_sites_invoices,
     messages_are_queued_with_their_event_and_only_then,
+    paid_at_completion_every_row_names_the_invoice_number,
 );
 
 /// The outbox rows about jobs, as (kind, service request or invoice id).
@@ -211,6 +212,89 @@ async fn invoice_numbers_outgrow_their_padding(backend: Backend) {
         "{}",
         texts[1]
     );
+}
+
+/// Completion writes its audit rows and messages in the statement that takes the invoice
+/// number (`db::invoice_number`): each of them names the number, none keeps the stand-in.
+async fn paid_at_completion_every_row_names_the_invoice_number(backend: Backend) {
+    use workshop::db::schema::{audit_log as a, outbox_messages as o};
+    let s = shop(backend).await;
+    let job = s.job_with_parts(2).await;
+    // Refused at the payment, the last check before the number: nothing is taken.
+    let (status, body) = complete(
+        &s,
+        job,
+        json!({"payment_method": "cash", "tendered": "0.01"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = complete(
+        &s,
+        job,
+        json!({"payment_method": "cash", "tendered": "1000"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let invoice = invoice_of(&s, job).await;
+    let number = invoice["display_number"].as_str().unwrap().to_owned();
+    assert!(
+        number.ends_with("-00001"),
+        "the refusal took no number: {number}"
+    );
+    type Audit = (String, String, String);
+    type Message = (String, String, String, Option<String>);
+    let (audit, messages): (Vec<Audit>, Vec<Message>) = s
+        .app
+        .db
+        .read(|c| {
+            let audit = a::table
+                .filter(a::entity.eq_any(["service_request", "invoice", "payment"]))
+                .filter(a::action.ne("delete"))
+                .order(a::id.asc())
+                .select((a::entity, a::entity_repr, a::changes))
+                .load(c)?;
+            let messages = o::table
+                .filter(o::kind.ne("welcome"))
+                .order(o::id.asc())
+                .select((o::kind, o::subject, o::body_text, o::body_html))
+                .load(c)?;
+            Ok((audit, messages))
+        })
+        .await
+        .unwrap();
+    let completion: Vec<&Audit> = audit.iter().rev().take(3).rev().collect();
+    let payment_id = invoice["payments"][0]["id"].as_i64().unwrap();
+    assert_eq!(completion[0].0, "service_request");
+    assert!(
+        completion[0]
+            .2
+            .contains(&format!("\"invoice\":\"{number}\"")),
+        "{:?}",
+        completion[0]
+    );
+    assert_eq!(
+        (completion[1].0.as_str(), completion[1].1.as_str()),
+        ("invoice", number.as_str())
+    );
+    assert_eq!(completion[2].1, format!("Payment {payment_id} on {number}"));
+    let kinds: Vec<&str> = messages.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(kinds, ["invoice", "ready_for_pickup", "receipt"]);
+    for kind in ["invoice", "receipt"] {
+        let message = messages.iter().find(|m| m.0 == kind).unwrap();
+        assert!(message.2.contains(&number), "{kind}: {}", message.2);
+    }
+    let stand_in = '\u{E000}';
+    for row in &audit {
+        assert!(
+            !row.1.contains(stand_in) && !row.2.contains(stand_in),
+            "{row:?}"
+        );
+    }
+    for message in &messages {
+        let html = message.3.as_deref().unwrap_or_default();
+        let texts = [&message.1, &message.2, html];
+        assert!(texts.iter().all(|t| !t.contains(stand_in)), "{message:?}");
+    }
 }
 
 async fn invoice_of(s: &Shop, job: i64) -> Value {

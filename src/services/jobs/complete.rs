@@ -11,16 +11,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{require_desk, site_today};
-use crate::db::audit::{self, Actor, Entry};
+use crate::db::audit::{self, Actor, AuditRow, Entry};
 use crate::db::inventory::{self, Movement};
+use crate::db::invoice_number::{NUMBER_SLOT, WithNumber, number_invoice};
 use crate::db::invoices::{self, InvoiceLine, NewInvoice};
 use crate::db::job_lines::{self, LabourLine, PartLine};
 use crate::db::jobs::{self, JobRow};
-use crate::db::numbers::number_invoice;
 use crate::db::promotions::{self, PromotionRow};
 use crate::db::scope::Scope;
 use crate::db::sites::SiteRow;
-use crate::db::{AnyConnection, Db, DbError, now};
+use crate::db::{AnyConnection, Db, now};
 use crate::domain::ids::SiteId;
 use crate::domain::job_status::JobStatus;
 use crate::domain::money::Money;
@@ -28,7 +28,7 @@ use crate::domain::totals::{self, Tax, TaxBase, Totals};
 use crate::error::AppError;
 use crate::services::fields::{Problems, WriteError};
 use crate::services::notify::Notify;
-use crate::services::payments::{PaymentPlan, take_payment};
+use crate::services::payments::{PaymentPlan, take_payment_unaudited, taken_audit};
 
 /// The complete action as typed or sent; every field is optional.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -241,29 +241,38 @@ fn complete_locked(
         public_token: Some(crate::auth::api_tokens::random_token()),
     };
     let invoice_id = invoices::insert_invoice(c, &invoice, &frozen_lines(&parts, &labour), at)?;
-    let mut message_facts = notify.invoice_facts(c, invoice_id)?;
-    // The number last: taking it locks the year's counter row until commit, and every other
-    // completion waits for that row, so as little as possible happens while it is held.
-    invoice.display_number = number_invoice(c, invoice_id, at.year())?;
-    message_facts.number = invoice.display_number.clone();
-    audit_completion(c, actor, job, &invoice, invoice_id)?;
+    // Whatever mentions the number is written with it, in the statement that takes it
+    // (`db::invoice_number`): until then NUMBER_SLOT stands for it.
+    invoice.display_number = NUMBER_SLOT.to_owned();
+    let facts = notify.invoice_facts(c, invoice_id)?;
+    let mut with_number = WithNumber {
+        audit: completion_audit(actor, job, &invoice, invoice_id),
+        messages: Vec::new(),
+    };
     let mut done = Completed {
         job_id: job.id,
         invoice_id,
-        invoice_number: invoice.display_number.clone(),
+        invoice_number: String::new(),
         total_cents: totals.total,
         change_cents: None,
         paid: totals.total == 0,
         receipt_due: false,
     };
+    let mut paid_by = None;
     if let Some(payment) = plan.payment.filter(|_| totals.total > 0) {
-        let row = invoices::lock_invoice(c, invoice_id)?.ok_or(AppError::NotFound)?;
-        let taken = take_payment(c, actor, &row, &payment)?;
+        let mut row = invoices::lock_invoice(c, invoice_id)?.ok_or(AppError::NotFound)?;
+        row.display_number = NUMBER_SLOT.to_owned();
+        let taken = take_payment_unaudited(c, actor, &row, &payment)?;
+        with_number
+            .audit
+            .extend(taken_audit(actor, &row, &payment, &taken));
         done.change_cents = taken.change_cents;
         done.paid = taken.paid_in_full;
         done.receipt_due = taken.paid_in_full;
+        paid_by = taken.paid_in_full.then_some(payment.method);
     }
-    notify.job_completed(c, &message_facts, &done)?;
+    with_number.messages = notify.job_completed(&facts, paid_by);
+    done.invoice_number = number_invoice(c, invoice_id, at.year(), &with_number)?;
     Ok(done)
 }
 
@@ -415,13 +424,13 @@ pub fn labour_description(line: &LabourLine) -> String {
     }
 }
 
-fn audit_completion(
-    c: &mut AnyConnection,
+/// The audit rows of a completion: the job's status and its new invoice.
+fn completion_audit(
     actor: Actor,
     job: &JobRow,
     invoice: &NewInvoice,
     invoice_id: i32,
-) -> Result<(), DbError> {
+) -> Vec<AuditRow> {
     let changes = json!({"status": [job.status, "Completed"], "invoice": invoice.display_number});
     let money = |cents: i64| Money::from_cents(cents);
     let snapshot = json!({
@@ -431,8 +440,7 @@ fn audit_completion(
         "promotion_id": invoice.promotion_id,
     });
     let site = Some(SiteId(job.site_id));
-    audit::record_all(
-        c,
+    audit::rows(
         actor,
         vec![
             Entry {
