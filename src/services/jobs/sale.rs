@@ -13,6 +13,7 @@ use super::require_desk;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::jobs::{self, NewJob};
 use crate::db::numbers::{Numbered, next_number};
+use crate::db::products::ProductRow;
 use crate::db::scope::Scope;
 use crate::db::{AnyConnection, Db, DbError, customers, inventory, job_lines, products};
 use crate::domain::ids::SiteId;
@@ -185,32 +186,40 @@ pub async fn ring_up(
     waker.wake(result)
 }
 
-/// Each product with its current price, checked against what the site has available.
+/// Each product with its current price, checked against what the site has available. The
+/// products come in one query and their stock rows are locked in one statement, in product
+/// order as completion locks them: two tills selling the same products in different orders
+/// never wait on each other crosswise (PostgreSQL would abort one as a deadlock).
 fn price_lines(
     c: &mut AnyConnection,
     lines: &[(i32, i32)],
     site: SiteId,
     p: &mut Problems,
 ) -> Result<Vec<(i32, i32, i64)>, DbError> {
+    let ids: Vec<i32> = lines.iter().map(|(product, _)| *product).collect();
+    let sold: Vec<ProductRow> = products::products_by_ids(c, &ids)?
+        .into_iter()
+        .filter(|pr| pr.is_active)
+        .collect();
+    let sold_ids: Vec<i32> = sold.iter().map(|pr| pr.id).collect();
+    let stock = inventory::lock_stock_of(c, site, &sold_ids)?;
     let mut priced = Vec::with_capacity(lines.len());
     for (product, quantity) in lines {
-        let Some(found) = products::find_product(c, *product)?.filter(|pr| pr.is_active) else {
+        let Some(found) = sold.iter().find(|pr| pr.id == *product) else {
             p.add(
                 "lines",
                 "A product on the sale does not exist or is no longer sold.",
             );
             continue;
         };
-        let available = match inventory::lock_stock_at(c, found.id, site)? {
-            Some(row) => row.available(),
-            None => {
-                p.add(
-                    "lines",
-                    format!("{} is not stocked at this site.", found.name),
-                );
-                continue;
-            }
+        let Some(row) = stock.iter().find(|row| row.product_id == found.id) else {
+            p.add(
+                "lines",
+                format!("{} is not stocked at this site.", found.name),
+            );
+            continue;
         };
+        let available = row.available();
         if *quantity > available {
             p.add(
                 "lines",
