@@ -223,7 +223,7 @@ fn complete_locked(
     if let Some(vehicle) = job.vehicle_id {
         crate::db::vehicles::mark_serviced(c, vehicle, today, plan.odometer_km, at)?;
     }
-    let mut invoice = NewInvoice {
+    let invoice = NewInvoice {
         // Unique until the real number replaces it below, before anything else can see it.
         display_number: format!("pending-{}", job.id),
         service_request_id: job.id,
@@ -243,37 +243,34 @@ fn complete_locked(
     let invoice_id = invoices::insert_invoice(c, &invoice, &frozen_lines(&parts, &labour), at)?;
     // Whatever mentions the number is written with it, in the statement that takes it
     // (`db::invoice_number`): until then NUMBER_SLOT stands for it.
-    invoice.display_number = NUMBER_SLOT.to_owned();
     let facts = notify.invoice_facts(c, invoice_id)?;
-    let mut with_number = WithNumber {
-        audit: completion_audit(actor, job, &invoice, invoice_id),
-        messages: Vec::new(),
-    };
-    let mut done = Completed {
-        job_id: job.id,
-        invoice_id,
-        invoice_number: String::new(),
-        total_cents: totals.total,
-        change_cents: None,
-        paid: totals.total == 0,
-        receipt_due: false,
-    };
-    let mut paid_by = None;
+    let mut audit = completion_audit(actor, job, &invoice, invoice_id);
+    let mut paid = None;
     if let Some(payment) = plan.payment.filter(|_| totals.total > 0) {
         let mut row = invoices::lock_invoice(c, invoice_id)?.ok_or(AppError::NotFound)?;
         row.display_number = NUMBER_SLOT.to_owned();
         let taken = take_payment_unaudited(c, actor, &row, &payment)?;
-        with_number
-            .audit
-            .extend(taken_audit(actor, &row, &payment, &taken));
-        done.change_cents = taken.change_cents;
-        done.paid = taken.paid_in_full;
-        done.receipt_due = taken.paid_in_full;
-        paid_by = taken.paid_in_full.then_some(payment.method);
+        audit.extend(taken_audit(actor, &row, &payment, &taken));
+        paid = Some((taken, payment.method));
     }
-    with_number.messages = notify.job_completed(&facts, paid_by);
-    done.invoice_number = number_invoice(c, invoice_id, at.year(), &with_number)?;
-    Ok(done)
+    let paid_by = paid
+        .filter(|(t, _)| t.paid_in_full)
+        .map(|(_, method)| method);
+    let with_number = WithNumber {
+        audit,
+        messages: notify.job_completed(&facts, paid_by),
+    };
+    let invoice_number = number_invoice(c, invoice_id, at.year(), &with_number)?;
+    let taken = paid.map(|(t, _)| t);
+    Ok(Completed {
+        job_id: job.id,
+        invoice_id,
+        invoice_number,
+        total_cents: totals.total,
+        change_cents: taken.and_then(|t| t.change_cents),
+        paid: taken.map_or(totals.total == 0, |t| t.paid_in_full),
+        receipt_due: taken.is_some_and(|t| t.paid_in_full),
+    })
 }
 
 /// The promotion chosen at completion, which must be running today at the site.
@@ -424,14 +421,15 @@ pub fn labour_description(line: &LabourLine) -> String {
     }
 }
 
-/// The audit rows of a completion: the job's status and its new invoice.
+/// The audit rows of a completion: the job's status and its new invoice, named by
+/// NUMBER_SLOT until the invoice has its number.
 fn completion_audit(
     actor: Actor,
     job: &JobRow,
     invoice: &NewInvoice,
     invoice_id: i32,
 ) -> Vec<AuditRow> {
-    let changes = json!({"status": [job.status, "Completed"], "invoice": invoice.display_number});
+    let changes = json!({"status": [job.status, "Completed"], "invoice": NUMBER_SLOT});
     let money = |cents: i64| Money::from_cents(cents);
     let snapshot = json!({
         "service_request_id": job.id, "customer_id": invoice.customer_id,
@@ -455,7 +453,7 @@ fn completion_audit(
                 action: "create",
                 entity: "invoice",
                 entity_id: invoice_id,
-                repr: &invoice.display_number,
+                repr: NUMBER_SLOT,
                 changes: audit::snapshot(&snapshot),
                 site,
             },
