@@ -26,14 +26,19 @@ async fn wait_for_attribute(c: &Client, css: &str, attribute: &str, expected: &s
     panic!("{css}[{attribute}] stayed {last:?}, expected {expected:?}");
 }
 
+/// The text of `css`, found again when an htmx swap replaces the element between finding it
+/// and reading it (the preview is redrawn as the message is typed).
 async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut last_error = None;
+    for _ in 0..20 {
+        let element = c.wait().for_element(Locator::Css(css)).await.unwrap();
+        match element.text().await {
+            Ok(text) => return text,
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{css} could not be read: {last_error:?}");
 }
 
 async fn shoot(c: &Client, app: &TestApp, pages: &[(&str, &str)], suffix: &str) {
