@@ -100,7 +100,7 @@ impl Db {
         };
         // One direct connection first: r2d2 would hide the real error behind a timeout.
         match backend {
-            Backend::Sqlite => drop(diesel::SqliteConnection::establish(&raw).map_err(conn_err)?),
+            Backend::Sqlite => connection::prepare_sqlite_file(&raw).map_err(conn_err)?,
             Backend::Postgres => drop(diesel::PgConnection::establish(&raw).map_err(conn_err)?),
         }
         let queries = connection::QueryCounter::default();
