@@ -252,9 +252,11 @@ async fn complete(
     let id = id.into_inner();
     let input = body.map(web::Json::into_inner).unwrap_or_default();
     let notify = Notify::of(&state);
-    let done = complete::complete_job(&state.db, user.scope(None), user.actor(), id, input, notify)
-        .await?;
-    let mut dto = load_detail(&state, &user, id).await?;
+    let scope = user.scope(None);
+    let (done, lines) =
+        complete::complete_job_with_lines(&state.db, scope, user.actor(), id, input, notify)
+            .await?;
+    let mut dto = detail_dto(&lines);
     dto["change"] = json!(done.change_cents.map(money));
     Ok(HttpResponse::Ok().json(dto))
 }

@@ -235,8 +235,11 @@ async fn paid_at_completion_every_row_names_the_invoice_number(backend: Backend)
     )
     .await;
     assert_eq!(status, 200, "{body}");
+    answer_is_the_job_as_read_afterwards(&s, job, &body).await;
     let invoice = invoice_of(&s, job).await;
     let number = invoice["display_number"].as_str().unwrap().to_owned();
+    assert_eq!(body["invoice"]["display_number"], number.as_str(), "{body}");
+    assert_eq!(body["invoice"]["status"], "paid", "{body}");
     assert!(
         number.ends_with("-00001"),
         "the refusal took no number: {number}"
@@ -297,6 +300,18 @@ async fn paid_at_completion_every_row_names_the_invoice_number(backend: Backend)
     }
 }
 
+/// Completion answers with the job JSON it builds inside its transaction: apart from the cash
+/// change it must be exactly what a read after the commit shows (names, stock, invoice number).
+async fn answer_is_the_job_as_read_afterwards(s: &Shop, job: i64, answer: &Value) {
+    let (status, read) = s
+        .get(&s.desk, &format!("/api/v1/service-requests/{job}/"))
+        .await;
+    assert_eq!(status, 200, "{read}");
+    let mut answer = answer.clone();
+    answer.as_object_mut().unwrap().remove("change");
+    assert_eq!(answer, read);
+}
+
 async fn invoice_of(s: &Shop, job: i64) -> Value {
     let (_, job) = s
         .get(&s.desk, &format!("/api/v1/service-requests/{job}/"))
@@ -352,6 +367,8 @@ async fn completion_takes_the_stock_and_writes_a_frozen_invoice(backend: Backend
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "Completed");
+    assert_eq!(body["parts"][0]["available"], 7, "{body}");
+    answer_is_the_job_as_read_afterwards(&s, job, &body).await;
     assert_eq!(s.on_hand().await, 7);
     assert_eq!(count(&s, "out").await, 1);
     let invoice = invoice_of(&s, job).await;

@@ -10,6 +10,7 @@ use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::detail::JobLines;
 use super::{require_desk, site_today};
 use crate::db::audit::{self, Actor, AuditRow, Entry};
 use crate::db::inventory::{self, Movement};
@@ -123,6 +124,9 @@ pub struct Completed {
     pub paid: bool,
     /// A payment taken at completion paid it in full: the customer gets a receipt.
     pub receipt_due: bool,
+    /// The completed job with its lines, as [`detail::load_lines`] would read it after the
+    /// commit; only when asked for ([`complete_job_with_lines`]).
+    pub lines: Option<JobLines>,
 }
 
 /// Completes a job or sale.
@@ -134,6 +138,33 @@ pub async fn complete_job(
     input: CompleteInput,
     notify: Notify,
 ) -> Result<Completed, WriteError> {
+    complete_answering(db, scope, actor, id, input, notify, false).await
+}
+
+/// Completes a job or sale and answers with the completed job and its lines, read inside the
+/// transaction (the API's answer): no second read, and no second pool checkout, after commit.
+pub async fn complete_job_with_lines(
+    db: &Db,
+    scope: Scope,
+    actor: Actor,
+    id: i32,
+    input: CompleteInput,
+    notify: Notify,
+) -> Result<(Completed, JobLines), WriteError> {
+    let mut done = complete_answering(db, scope, actor, id, input, notify, true).await?;
+    let lines = done.lines.take().ok_or(AppError::NotFound)?;
+    Ok((done, lines))
+}
+
+async fn complete_answering(
+    db: &Db,
+    scope: Scope,
+    actor: Actor,
+    id: i32,
+    input: CompleteInput,
+    notify: Notify,
+    with_lines: bool,
+) -> Result<Completed, WriteError> {
     let plan = input.parse();
     let waker = notify.clone();
     let result = db
@@ -144,7 +175,8 @@ pub async fn complete_job(
             require_desk(&scope, job.site_id)?;
             refuse_final(&job)?;
             let plan = plan.map_err(WriteError::Invalid)?;
-            complete_locked(c, actor, &job, plan, &notify)
+            let answer = with_lines.then_some(&scope);
+            complete_locked(c, actor, &job, plan, &notify, answer)
         })
         .await;
     waker.wake(result)
@@ -160,7 +192,7 @@ pub fn complete_in(
 ) -> Result<Completed, WriteError> {
     refuse_final(job)?;
     let plan = input.parse().map_err(WriteError::Invalid)?;
-    complete_locked(c, actor, job, plan, notify)
+    complete_locked(c, actor, job, plan, notify, None)
 }
 
 /// 400 for a job that is already completed ("Already completed", SPEC §3) or cancelled.
@@ -188,13 +220,14 @@ fn load_site(c: &mut AnyConnection, site: i32) -> Result<SiteRow, WriteError> {
 }
 
 /// The completion itself; the customer's messages are rows of this same transaction, so a
-/// rollback takes them too.
+/// rollback takes them too. With `answer`, the completed job is read back for that scope.
 fn complete_locked(
     c: &mut AnyConnection,
     actor: Actor,
     job: &JobRow,
     plan: Plan,
     notify: &Notify,
+    answer: Option<&Scope>,
 ) -> Result<Completed, WriteError> {
     let site = load_site(c, job.site_id)?;
     let today = site_today(&site.timezone);
@@ -208,9 +241,9 @@ fn complete_locked(
     if let Some(labour) = plan.labour_cents {
         job_lines::replace_labour(c, job.id, labour)?;
     }
-    let parts = job_lines::parts_of(c, job.id, SiteId(job.site_id))?;
+    let mut parts = job_lines::parts_of(c, job.id, SiteId(job.site_id))?;
     let labour = job_lines::labour_of(c, job.id)?;
-    take_stock(c, actor, job, &site, &parts)?;
+    let on_hand_after = take_stock(c, actor, job, &site, &parts)?;
     let totals = bill(
         &parts,
         &labour,
@@ -256,11 +289,26 @@ fn complete_locked(
     let paid_by = paid
         .filter(|(t, _)| t.paid_in_full)
         .map(|(_, method)| method);
+    // Read before the number: on PostgreSQL nothing may follow the number statement but the
+    // commit (other completions wait on its counter row).
+    let mut lines = match answer {
+        None => None,
+        Some(scope) => {
+            let view = jobs::find_job(c, scope, job.id)?.ok_or(AppError::NotFound)?;
+            for part in &mut parts {
+                part.on_hand = on_hand_after.get(&part.line.product_id).copied();
+            }
+            Some(JobLines::new(view, parts, labour, site))
+        }
+    };
     let with_number = WithNumber {
         audit,
         messages: notify.job_completed(&facts, paid_by),
     };
     let invoice_number = number_invoice(c, invoice_id, at.year(), &with_number)?;
+    if let Some(lines) = &mut lines {
+        lines.view.invoice_number = Some(invoice_number.clone());
+    }
     let taken = paid.map(|(t, _)| t);
     Ok(Completed {
         job_id: job.id,
@@ -270,6 +318,7 @@ fn complete_locked(
         change_cents: taken.and_then(|t| t.change_cents),
         paid: taken.map_or(totals.total == 0, |t| t.paid_in_full),
         receipt_due: taken.is_some_and(|t| t.paid_in_full),
+        lines,
     })
 }
 
@@ -294,14 +343,15 @@ fn running_promotion(
 
 /// Takes every part from the site's stock: rows locked in product order by one statement (so
 /// two completions never wait on each other crosswise), refused when a row is missing or
-/// short; nothing is written until every part is there.
+/// short; nothing is written until every part is there. Answers each product's quantity on
+/// hand afterwards.
 fn take_stock(
     c: &mut AnyConnection,
     actor: Actor,
     job: &JobRow,
     site: &SiteRow,
     parts: &[PartLine],
-) -> Result<(), WriteError> {
+) -> Result<BTreeMap<i32, i32>, WriteError> {
     let mut needed: BTreeMap<i32, (i32, &str)> = BTreeMap::new();
     for line in parts {
         let entry = needed
@@ -340,8 +390,9 @@ fn take_stock(
         takes.push((row, movement));
     }
     let moves: Vec<_> = takes.iter().map(|(row, m)| (*row, m)).collect();
-    inventory::record_movements(c, &moves)?;
-    Ok(())
+    let after = inventory::record_movements(c, &moves)?;
+    let products = takes.iter().map(|(row, _)| row.product_id);
+    Ok(products.zip(after).collect())
 }
 
 /// The totals, with the promotion's discount or the manual one (never above the subtotal).

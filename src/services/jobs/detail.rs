@@ -13,6 +13,7 @@ use crate::domain::ids::SiteId;
 use crate::domain::totals::{self, Tax, TaxBase, Totals};
 
 /// A job with its lines and running totals: what the API's job JSON shows.
+#[derive(Clone, Debug)]
 pub struct JobLines {
     pub view: JobView,
     pub parts: Vec<PartLine>,
@@ -55,20 +56,32 @@ pub fn load_lines(
     let Some(site) = crate::db::sites::find_site(c, &Scope::everything(), site_id)? else {
         return Ok(None);
     };
-    let tax = Tax {
-        rate_bp: site.tax_rate_bp,
-        base: TaxBase::parse(&site.tax_applies_to),
-    };
-    let part_totals: Vec<i64> = parts.iter().map(PartLine::total_cents).collect();
-    let labour_totals: Vec<i64> = labour.iter().map(|l| l.amount_cents).collect();
-    let totals = totals::compute(&part_totals, &labour_totals, 0, tax);
-    Ok(Some(JobLines {
-        view,
-        parts,
-        labour,
-        totals,
-        site,
-    }))
+    Ok(Some(JobLines::new(view, parts, labour, site)))
+}
+
+impl JobLines {
+    /// The job with the lines it was read with, totalled at the site's tax.
+    pub fn new(
+        view: JobView,
+        parts: Vec<PartLine>,
+        labour: Vec<LabourLine>,
+        site: SiteRow,
+    ) -> Self {
+        let tax = Tax {
+            rate_bp: site.tax_rate_bp,
+            base: TaxBase::parse(&site.tax_applies_to),
+        };
+        let part_totals: Vec<i64> = parts.iter().map(PartLine::total_cents).collect();
+        let labour_totals: Vec<i64> = labour.iter().map(|l| l.amount_cents).collect();
+        let totals = totals::compute(&part_totals, &labour_totals, 0, tax);
+        JobLines {
+            view,
+            parts,
+            labour,
+            totals,
+            site,
+        }
+    }
 }
 
 /// The job page's data in a constant number of queries; `None` when the job does not exist
