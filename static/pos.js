@@ -115,8 +115,10 @@
         row.querySelector('.pos-line-name').textContent = name;
         row.querySelector('.pos-line-sku').textContent = button.getAttribute('data-sku') || '';
         row.querySelector('input[name="line_product"]').value = id;
-        row.querySelector('.pos-line-price').textContent =
-          money(parseInt(button.getAttribute('data-price'), 10) || 0);
+        var price = money(parseInt(button.getAttribute('data-price'), 10) || 0);
+        row.querySelector('.pos-line-price').textContent = price;
+        // Shown under the name where the price column does not fit (a phone).
+        row.querySelector('.pos-line-each').textContent = '@ ' + price;
         row.querySelector('.pos-remove').setAttribute('aria-label', 'Remove ' + name);
         row.querySelector('.pos-qty').setAttribute('aria-label', 'Quantity of ' + name);
         lines.appendChild(row);
