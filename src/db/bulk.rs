@@ -127,7 +127,8 @@ pub struct NewStock {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Insertable, Clone, Debug)]
+/// Serialized (without its time, bound once) for `inventory::record_movements`.
+#[derive(Insertable, serde::Serialize, Clone, Debug)]
 #[diesel(table_name = inventory_transactions, treat_none_as_null = true)]
 pub struct NewStockMovement<'a> {
     pub inventory_id: i32,
@@ -139,6 +140,7 @@ pub struct NewStockMovement<'a> {
     pub reference_type: &'a str,
     pub reference_id: Option<i32>,
     pub created_by: Option<i32>,
+    #[serde(skip)]
     pub created_at: NaiveDateTime,
 }
 

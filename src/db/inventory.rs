@@ -405,10 +405,50 @@ pub fn record_movements(
     let after = history.iter().map(|h| h.quantity_after).collect();
     set_on_hand(conn, &history, at)?;
     if !history.is_empty() {
-        super::bulk::insert_stock_movements(conn, &history)?;
+        insert_history(conn, &history, at)?;
     }
     Ok(after)
 }
+
+/// The movements' history rows in one statement of fixed text on either database, so it stays
+/// prepared (`db::prepared`): the rows travel as one JSON array, their shared time as one
+/// value. Diesel's multi-row insert is planned afresh on every call on PostgreSQL, and on
+/// SQLite is a statement per row in a savepoint.
+fn insert_history(
+    conn: &mut AnyConnection,
+    rows: &[NewStockMovement<'_>],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    use super::prepared::{bind, json_rows, prepared};
+    use diesel::sql_types::{Text, Timestamp};
+    let sql = match conn {
+        AnyConnection::Postgresql(_) => INSERT_HISTORY_POSTGRES,
+        AnyConnection::Sqlite(_) => INSERT_HISTORY_SQLITE,
+    };
+    let binds = (bind::<Timestamp, _>(at), bind::<Text, _>(json_rows(rows)?));
+    on_backend!(conn, |c| prepared(sql, binds).execute(c)?);
+    Ok(())
+}
+
+const INSERT_HISTORY_POSTGRES: &str = "INSERT INTO inventory_transactions (inventory_id, kind, \
+     quantity, quantity_after, unit_cost_cents, reason, reference_type, reference_id, \
+     created_by, created_at) \
+     SELECT r.inventory_id, r.kind, r.quantity, r.quantity_after, r.unit_cost_cents, r.reason, \
+       r.reference_type, r.reference_id, r.created_by, t.at \
+     FROM (SELECT CAST(? AS timestamp) AS at) AS t, \
+       jsonb_to_recordset(CAST(? AS jsonb)) AS r(inventory_id integer, kind text, \
+       quantity integer, quantity_after integer, unit_cost_cents bigint, reason text, \
+       reference_type text, reference_id integer, created_by integer)";
+
+/// `json_each` gives the array's elements in order; `->>` answers a JSON number as an
+/// integer and `null` as NULL. The time's `?` comes first in the text, as it is bound.
+const INSERT_HISTORY_SQLITE: &str = "INSERT INTO inventory_transactions (inventory_id, kind, \
+     quantity, quantity_after, unit_cost_cents, reason, reference_type, reference_id, \
+     created_by, created_at) \
+     SELECT value ->> 'inventory_id', value ->> 'kind', value ->> 'quantity', \
+       value ->> 'quantity_after', value ->> 'unit_cost_cents', value ->> 'reason', \
+       value ->> 'reference_type', value ->> 'reference_id', value ->> 'created_by', t.at \
+     FROM (SELECT ? AS at) AS t, json_each(?)";
 
 /// Sets each moved row's new on-hand quantity, stamping a receipt's `last_restocked_at` and a
 /// count's `last_counted_at`: one statement on PostgreSQL (a round trip per part, on the

@@ -14,7 +14,7 @@ use diesel::sql_types::{Integer, Text};
 use super::audit::{self, AuditRow};
 use super::numbers::{Numbered, next_number};
 use super::outbox::{self, NewMessage};
-use super::prepared::{bind, prepared};
+use super::prepared::{bind, json_rows, prepared};
 use super::{AnyConnection, DbError};
 
 /// Stands for the invoice's number in text written before the number exists. Two
@@ -111,9 +111,4 @@ pub fn number_invoice(
             Ok(number)
         }
     }
-}
-
-fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, DbError> {
-    serde_json::to_string(rows)
-        .map_err(|e| DbError::Query(diesel::result::Error::SerializationError(Box::new(e))))
 }

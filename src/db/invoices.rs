@@ -236,7 +236,7 @@ pub struct NewInvoice {
     pub public_token: Option<String>,
 }
 
-#[derive(Insertable, Queryable, Selectable, Serialize, Clone, Debug)]
+#[derive(Queryable, Selectable, Serialize, Clone, Debug)]
 #[diesel(table_name = invoice_lines)]
 pub struct InvoiceLine {
     pub kind: String,
@@ -263,29 +263,48 @@ pub fn insert_invoice(
         ))
         .returning(invoices::id)
         .get_result(conn)?;
-    let rows: Vec<_> = lines
-        .iter()
-        .map(|line| (line.clone(), invoice_lines::invoice_id.eq(id)))
-        .collect();
-    if !rows.is_empty() {
-        match conn {
-            AnyConnection::Postgresql(c) => {
-                diesel::insert_into(invoice_lines::table)
-                    .values(&rows)
-                    .execute(c)?;
-            }
-            // SQLite through the multi-connection takes rows one by one.
-            AnyConnection::Sqlite(c) => {
-                for row in &rows {
-                    diesel::insert_into(invoice_lines::table)
-                        .values(row.clone())
-                        .execute(c)?;
-                }
-            }
-        }
+    if !lines.is_empty() {
+        insert_lines(conn, id, lines)?;
     }
     Ok(id)
 }
+
+/// An invoice's lines in one statement of fixed text on either database, so it stays prepared
+/// (`db::prepared`): the rows travel as one JSON array. Diesel's multi-row insert is planned
+/// afresh on every call on PostgreSQL, and on SQLite is a statement per row in a savepoint.
+fn insert_lines(
+    conn: &mut AnyConnection,
+    invoice: i32,
+    lines: &[InvoiceLine],
+) -> Result<(), DbError> {
+    use super::prepared::{bind, json_rows, prepared};
+    use diesel::sql_types::{Integer, Text};
+    let rows = json_rows(lines)?;
+    let sql = match conn {
+        AnyConnection::Postgresql(_) => INSERT_LINES_POSTGRES,
+        AnyConnection::Sqlite(_) => INSERT_LINES_SQLITE,
+    };
+    let statement = prepared(sql, (bind::<Integer, _>(invoice), bind::<Text, _>(rows)));
+    on_backend!(conn, |c| statement.execute(c)?);
+    Ok(())
+}
+
+const INSERT_LINES_POSTGRES: &str = "INSERT INTO invoice_lines (invoice_id, kind, product_id, \
+     description, sku, quantity, unit_price_cents, line_total_cents, position) \
+     SELECT ?, r.kind, r.product_id, r.description, r.sku, r.quantity, r.unit_price_cents, \
+       r.line_total_cents, r.position \
+     FROM jsonb_to_recordset(CAST(? AS jsonb)) AS r(kind text, product_id integer, \
+       description text, sku text, quantity integer, unit_price_cents bigint, \
+       line_total_cents bigint, position integer)";
+
+/// `json_each` gives the array's elements in order; `->>` answers a JSON number as an
+/// integer and `null` as NULL.
+const INSERT_LINES_SQLITE: &str = "INSERT INTO invoice_lines (invoice_id, kind, product_id, \
+     description, sku, quantity, unit_price_cents, line_total_cents, position) \
+     SELECT ?, value ->> 'kind', value ->> 'product_id', value ->> 'description', \
+       value ->> 'sku', value ->> 'quantity', value ->> 'unit_price_cents', \
+       value ->> 'line_total_cents', value ->> 'position' \
+     FROM json_each(?)";
 
 pub fn lines_of(conn: &mut AnyConnection, invoice: i32) -> Result<Vec<InvoiceLine>, DbError> {
     Ok(invoice_lines::table

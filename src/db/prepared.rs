@@ -34,6 +34,14 @@ pub fn prepared<B>(sql: &'static str, binds: B) -> Prepared<B> {
     Prepared { sql, binds }
 }
 
+/// Rows as one JSON array, for a statement that reads them with `jsonb_to_recordset`
+/// (PostgreSQL) or `json_each` (SQLite): any number of rows, one fixed text.
+pub fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, crate::db::DbError> {
+    serde_json::to_string(rows).map_err(|e| {
+        crate::db::DbError::Query(diesel::result::Error::SerializationError(Box::new(e)))
+    })
+}
+
 /// One value of SQL type `ST`.
 #[derive(Debug, Clone)]
 pub struct Bind<ST, T> {
