@@ -253,10 +253,11 @@ async fn complete(
     let input = body.map(web::Json::into_inner).unwrap_or_default();
     let notify = Notify::of(&state);
     let scope = user.scope(None);
-    let (done, lines) =
-        complete::complete_job_with_lines(&state.db, scope, user.actor(), id, input, notify)
-            .await?;
-    let mut dto = detail_dto(&lines);
+    let answer = complete::Answer::WithLines;
+    let done =
+        complete::complete_job(&state.db, scope, user.actor(), id, input, notify, answer).await?;
+    let lines = done.lines.as_ref().ok_or(AppError::NotFound)?;
+    let mut dto = detail_dto(lines);
     dto["change"] = json!(done.change_cents.map(money));
     Ok(HttpResponse::Ok().json(dto))
 }

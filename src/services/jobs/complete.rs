@@ -124,9 +124,18 @@ pub struct Completed {
     pub paid: bool,
     /// A payment taken at completion paid it in full: the customer gets a receipt.
     pub receipt_due: bool,
-    /// The completed job with its lines, as [`detail::load_lines`] would read it after the
-    /// commit; only when asked for ([`complete_job_with_lines`]).
+    /// The completed job with its lines, as `detail::load_lines` would read it after the
+    /// commit; only when asked for ([`Answer::WithLines`]).
     pub lines: Option<JobLines>,
+}
+
+/// What a completion answers with beside its summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Summary,
+    /// The completed job with its lines, read inside the transaction (the API's answer): no
+    /// second read, and no second pool checkout, after the commit.
+    WithLines,
 }
 
 /// Completes a job or sale.
@@ -137,33 +146,7 @@ pub async fn complete_job(
     id: i32,
     input: CompleteInput,
     notify: Notify,
-) -> Result<Completed, WriteError> {
-    complete_answering(db, scope, actor, id, input, notify, false).await
-}
-
-/// Completes a job or sale and answers with the completed job and its lines, read inside the
-/// transaction (the API's answer): no second read, and no second pool checkout, after commit.
-pub async fn complete_job_with_lines(
-    db: &Db,
-    scope: Scope,
-    actor: Actor,
-    id: i32,
-    input: CompleteInput,
-    notify: Notify,
-) -> Result<(Completed, JobLines), WriteError> {
-    let mut done = complete_answering(db, scope, actor, id, input, notify, true).await?;
-    let lines = done.lines.take().ok_or(AppError::NotFound)?;
-    Ok((done, lines))
-}
-
-async fn complete_answering(
-    db: &Db,
-    scope: Scope,
-    actor: Actor,
-    id: i32,
-    input: CompleteInput,
-    notify: Notify,
-    with_lines: bool,
+    answer: Answer,
 ) -> Result<Completed, WriteError> {
     let plan = input.parse();
     let waker = notify.clone();
@@ -175,8 +158,8 @@ async fn complete_answering(
             require_desk(&scope, job.site_id)?;
             refuse_final(&job)?;
             let plan = plan.map_err(WriteError::Invalid)?;
-            let answer = with_lines.then_some(&scope);
-            complete_locked(c, actor, &job, plan, &notify, answer)
+            let lines_for = (answer == Answer::WithLines).then_some(&scope);
+            complete_locked(c, actor, &job, plan, &notify, lines_for)
         })
         .await;
     waker.wake(result)

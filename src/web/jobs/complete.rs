@@ -208,6 +208,7 @@ pub async fn complete(
         id,
         input.clone(),
         notify,
+        service::Answer::Summary,
     )
     .await
     .map(|done| completed_notice(&done));
