@@ -419,14 +419,10 @@ fn insert_history(
     rows: &[NewStockMovement<'_>],
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    use super::prepared::{bind, json_rows, prepared};
+    use super::prepared::{bind, execute_on_either, json_rows};
     use diesel::sql_types::{Text, Timestamp};
-    let sql = match conn {
-        AnyConnection::Postgresql(_) => INSERT_HISTORY_POSTGRES,
-        AnyConnection::Sqlite(_) => INSERT_HISTORY_SQLITE,
-    };
     let binds = (bind::<Timestamp, _>(at), bind::<Text, _>(json_rows(rows)?));
-    on_backend!(conn, |c| prepared(sql, binds).execute(c)?);
+    execute_on_either(conn, INSERT_HISTORY_POSTGRES, INSERT_HISTORY_SQLITE, binds)?;
     Ok(())
 }
 

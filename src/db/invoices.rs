@@ -277,15 +277,13 @@ fn insert_lines(
     invoice: i32,
     lines: &[InvoiceLine],
 ) -> Result<(), DbError> {
-    use super::prepared::{bind, json_rows, prepared};
+    use super::prepared::{bind, execute_on_either, json_rows};
     use diesel::sql_types::{Integer, Text};
-    let rows = json_rows(lines)?;
-    let sql = match conn {
-        AnyConnection::Postgresql(_) => INSERT_LINES_POSTGRES,
-        AnyConnection::Sqlite(_) => INSERT_LINES_SQLITE,
-    };
-    let statement = prepared(sql, (bind::<Integer, _>(invoice), bind::<Text, _>(rows)));
-    on_backend!(conn, |c| statement.execute(c)?);
+    let binds = (
+        bind::<Integer, _>(invoice),
+        bind::<Text, _>(json_rows(lines)?),
+    );
+    execute_on_either(conn, INSERT_LINES_POSTGRES, INSERT_LINES_SQLITE, binds)?;
     Ok(())
 }
 

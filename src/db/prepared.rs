@@ -42,6 +42,24 @@ pub fn json_rows<T: serde::Serialize>(rows: &[T]) -> Result<String, crate::db::D
     })
 }
 
+/// Runs a statement written once for each database, with the same values in the same order
+/// (SQL that differs between them, such as reading JSON rows).
+pub fn execute_on_either<B>(
+    conn: &mut crate::db::AnyConnection,
+    postgres: &'static str,
+    sqlite: &'static str,
+    binds: B,
+) -> Result<usize, crate::db::DbError>
+where
+    B: BindList<diesel::pg::Pg> + BindList<diesel::sqlite::Sqlite>,
+{
+    use crate::db::AnyConnection;
+    Ok(match conn {
+        AnyConnection::Postgresql(c) => prepared(postgres, binds).execute(c)?,
+        AnyConnection::Sqlite(c) => prepared(sqlite, binds).execute(c)?,
+    })
+}
+
 /// One value of SQL type `ST`.
 #[derive(Debug, Clone)]
 pub struct Bind<ST, T> {
