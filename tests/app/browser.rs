@@ -72,6 +72,22 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// The tables among `selectors` that are wider than the box they sit in (so the page scrolls
+/// sideways there), each as "selector: table width / box width". Every selector must match.
+pub async fn too_wide(client: &Client, selectors: &[&str]) -> Vec<String> {
+    let script = "return arguments[0].map(sel => { \
+        const t = document.querySelector(sel); \
+        if (!t) return sel + ': missing'; \
+        const box = t.parentElement.clientWidth; \
+        return t.scrollWidth > box + 1 ? sel + ': ' + t.scrollWidth + ' / ' + box : null; \
+      }).filter(x => x !== null);";
+    let found = client
+        .execute(script, vec![serde_json::json!(selectors)])
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
 pub async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
     client
         .find(Locator::Css("#email"))

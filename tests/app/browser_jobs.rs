@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use workshop::domain::role::Role;
 
-use crate::browser::{screenshot, sign_in, start_browser, type_into};
+use crate::browser::{screenshot, sign_in, start_browser, too_wide, type_into};
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 use crate::job_fixtures::{mechanic_user, open_job, shop};
 
@@ -129,6 +129,13 @@ async fn the_front_desk_runs_a_job_from_drive_in_to_a_paid_invoice() {
     click(c, "#mechanic-card button[type=submit]").await;
     wait_for_text(c, "#mechanic-card strong", "Kwame Boateng").await;
     screenshot(c, "jobs-04-lines").await;
+    // On a phone each part and labour line is a small card: nothing scrolls sideways.
+    let open = c.current_url().await.unwrap().path().to_owned();
+    phone_shot(c, &app, &open, "jobs-04-lines-phone").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let wide = too_wide(c, &["#part-lines", "#labour-lines"]).await;
+    assert!(wide.is_empty(), "wider than a phone: {wide:?}");
+    c.set_window_size(1280, 900).await.unwrap();
 
     click(c, "#open-complete").await;
     wait_for(c, "#complete-panel").await;
@@ -155,6 +162,9 @@ async fn the_front_desk_runs_a_job_from_drive_in_to_a_paid_invoice() {
 
     let job = c.current_url().await.unwrap().path().to_owned();
     phone_shot(c, &app, &job, "jobs-07-invoice-phone").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let wide = too_wide(c, &["#part-lines", "#labour-lines", "#payments"]).await;
+    assert!(wide.is_empty(), "wider than a phone: {wide:?}");
     phone_shot(c, &app, "/service-requests", "jobs-08-list-phone").await;
     phone_shot(c, &app, "/service-requests/new", "jobs-09-new-phone").await;
     c.goto(&app.url("/service-requests")).await.unwrap();
