@@ -35,7 +35,9 @@ pub struct InvoiceRow {
     pub voided_at: Option<NaiveDateTime>,
     pub public_token: Option<String>,
     pub public_token_revoked_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -322,6 +324,7 @@ pub struct PaymentLine {
     pub reference: String,
     pub reason: String,
     pub tendered_cents: Option<i64>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub received_at: NaiveDateTime,
     pub received_by_name: Option<String>,
 }

@@ -134,6 +134,7 @@ pub struct JobListRow {
     pub transaction_type: String,
     pub customer_id: i32,
     pub status: String,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
     pub customer_first_name: String,
     pub customer_last_name: String,

@@ -31,7 +31,9 @@ pub struct JobRow {
     pub cancel_reason: Option<String>,
     pub odometer_km: Option<i32>,
     pub created_by: Option<i32>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,

@@ -46,6 +46,7 @@ pub mod scope;
 pub mod service_catalog;
 pub mod sites;
 pub mod staff;
+pub mod stamp;
 pub mod tokens;
 pub mod users;
 pub mod vehicles;

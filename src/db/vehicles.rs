@@ -29,7 +29,9 @@ pub struct VehicleRow {
     pub service_interval_km: Option<i32>,
     pub last_reminder_sent: Option<NaiveDate>,
     pub reminders_sent_in_cycle: i32,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod areas;
 pub mod assets;
 pub mod customers;
+pub mod dates;
 pub mod flash;
 pub mod forms;
 pub mod home;

@@ -13,6 +13,7 @@ use actix_web::web;
 use crate::auth::current_user::CurrentUser;
 use crate::domain::role::Role;
 use crate::error::AppError;
+pub use crate::web::dates::local_time;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/inventory", web::get().to(list::list))
@@ -38,13 +39,4 @@ fn require_reader(user: &CurrentUser) -> Result<(), AppError> {
 /// Whether the user changes stock at all (rows they can see are at sites they may change).
 fn manages_stock(user: &CurrentUser) -> bool {
     matches!(user.user.role, Role::Superuser | Role::Manager)
-}
-
-/// A UTC time in the site's time zone, as staff read it.
-pub fn local_time(at: chrono::NaiveDateTime, timezone: &str) -> String {
-    let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    at.and_utc()
-        .with_timezone(&zone)
-        .format("%-d %b %Y %H:%M")
-        .to_string()
 }

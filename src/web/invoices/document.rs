@@ -4,12 +4,12 @@
 //! totals, never from today's prices (reference §9 items 21, 22): tax is a line of the bill
 //! and part of its total.
 
-use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 
 use crate::config::Settings;
 use crate::db::invoices::{InvoiceLine, InvoiceView, PaymentLine};
 use crate::services::payments::method_label;
+pub use crate::web::dates::{local_date, local_time};
 
 /// What the business prints on every document.
 pub struct Branding {
@@ -109,26 +109,6 @@ pub fn money(cents: i64) -> String {
 /// A rate in basis points as a percentage: 1600 → "16%", 750 → "7.5%".
 pub fn percent(bp: i32) -> String {
     format!("{}%", Decimal::new(i64::from(bp), 2).normalize())
-}
-
-fn zone(timezone: &str) -> chrono_tz::Tz {
-    timezone.parse().unwrap_or(chrono_tz::UTC)
-}
-
-/// A UTC time as a day in the site's timezone: "27 Nov 2026".
-pub fn local_date(at: NaiveDateTime, timezone: &str) -> String {
-    at.and_utc()
-        .with_timezone(&zone(timezone))
-        .format("%-d %b %Y")
-        .to_string()
-}
-
-/// A UTC time in the site's timezone: "27 Nov 2026 14:05".
-pub fn local_time(at: NaiveDateTime, timezone: &str) -> String {
-    at.and_utc()
-        .with_timezone(&zone(timezone))
-        .format("%-d %b %Y %H:%M")
-        .to_string()
 }
 
 /// What staff call a stored status.

@@ -26,6 +26,7 @@ mod list;
 mod new;
 mod options;
 
+pub use crate::web::dates::{local_date, local_time};
 pub use body::{Forms, JobBody};
 pub use list::{ListKind, render_list};
 
@@ -170,20 +171,6 @@ pub fn invoice_badge(status: &str) -> (&'static str, &'static str) {
         "void" => ("badge-danger", "Void"),
         _ => ("badge-warning", "Balance due"),
     }
-}
-
-/// A UTC time as the site's staff read it.
-pub fn local_time(at: chrono::NaiveDateTime, timezone: &str) -> String {
-    crate::web::inventory::local_time(at, timezone)
-}
-
-/// A UTC time's day at the site.
-pub fn local_date(at: chrono::NaiveDateTime, timezone: &str) -> String {
-    let zone: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    at.and_utc()
-        .with_timezone(&zone)
-        .format("%-d %b %Y")
-        .to_string()
 }
 
 #[cfg(test)]
