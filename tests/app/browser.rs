@@ -72,6 +72,13 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// How many pixels the page itself scrolls sideways (0 when it fits its window).
+pub async fn sideways_scroll(client: &Client) -> i64 {
+    let script = "const d = document.documentElement; return d.scrollWidth - d.clientWidth;";
+    let overflow = client.execute(script, vec![]).await.unwrap();
+    overflow.as_i64().expect("a number of pixels")
+}
+
 /// The tables among `selectors` that are wider than the box they sit in (so the page scrolls
 /// sideways there), each as "selector: table width / box width". Every selector must match.
 pub async fn too_wide(client: &Client, selectors: &[&str]) -> Vec<String> {

@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use workshop::domain::role::Role;
 
-use crate::browser::{screenshot, sign_in, start_browser, too_wide, type_into};
+use crate::browser::{screenshot, sideways_scroll, sign_in, start_browser, too_wide, type_into};
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 use crate::invoicing::{Job, job_invoice, open_shop};
 
@@ -313,6 +313,11 @@ async fn the_front_desk_takes_cash_with_change_and_prints_the_invoice_and_the_re
             .await
             .unwrap();
         full_page_screenshot(c, name).await;
+        assert_eq!(
+            sideways_scroll(c).await,
+            0,
+            "{path} scrolls sideways on a phone"
+        );
     }
     // Its lines, totals and payments read as cards on a phone, without sideways scrolling.
     let wide = too_wide(c, &["#invoice-lines", "#payment-table"]).await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use workshop::domain::role::Role;
 
-use crate::browser::{screenshot, sign_in, start_browser, too_wide, type_into};
+use crate::browser::{screenshot, sideways_scroll, sign_in, start_browser, too_wide, type_into};
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 use crate::job_fixtures::{mechanic_user, open_job, shop};
 
@@ -58,13 +58,19 @@ async fn settle() {
     tokio::time::sleep(Duration::from_millis(500)).await;
 }
 
-/// Photographs `path` at phone width, then goes back to the desktop size.
+/// Photographs `path` at phone width (failing if the page scrolls sideways there), then goes
+/// back to the desktop size.
 async fn phone_shot(c: &Client, app: &TestApp, path: &str, name: &str) {
     c.set_window_size(390, 844).await.unwrap();
     c.goto(&app.url(path)).await.unwrap();
     wait_for(c, "h1.page-title").await;
     settle().await;
     screenshot(c, name).await;
+    let overflow = sideways_scroll(c).await;
+    assert_eq!(
+        overflow, 0,
+        "{path} scrolls sideways on a phone by {overflow} px"
+    );
     c.set_window_size(1280, 900).await.unwrap();
 }
 
