@@ -17,26 +17,18 @@ fn at_site(at: NaiveDateTime, timezone: &str) -> DateTime<Tz> {
 
 /// A UTC time's day at the site: "27 Nov 2026".
 pub fn local_date(at: NaiveDateTime, timezone: &str) -> String {
-    let local = at_site(at, timezone);
-    format!(
-        "{} {} {}",
-        local.day(),
-        MONTHS[local.month0() as usize],
-        local.year()
-    )
+    day(&at_site(at, timezone))
 }
 
 /// A UTC time at the site, to the minute: "27 Nov 2026 14:05".
 pub fn local_time(at: NaiveDateTime, timezone: &str) -> String {
     let local = at_site(at, timezone);
-    format!(
-        "{} {} {} {:02}:{:02}",
-        local.day(),
-        MONTHS[local.month0() as usize],
-        local.year(),
-        local.hour(),
-        local.minute()
-    )
+    format!("{} {:02}:{:02}", day(&local), local.hour(), local.minute())
+}
+
+fn day(local: &DateTime<Tz>) -> String {
+    let month = MONTHS[local.month0() as usize];
+    format!("{} {month} {}", local.day(), local.year())
 }
 
 #[cfg(test)]

@@ -29,11 +29,11 @@ struct DetailPage {
 
 impl DetailPage {
     fn when(&self, at: &chrono::NaiveDateTime) -> String {
-        super::local_time(*at, &self.s.site_timezone)
+        crate::web::dates::local_time(*at, &self.s.site_timezone)
     }
 
     fn when_opt(&self, at: &Option<chrono::NaiveDateTime>) -> String {
-        at.map(|t| super::local_time(t, &self.s.site_timezone))
+        at.map(|t| crate::web::dates::local_time(t, &self.s.site_timezone))
             .unwrap_or_else(|| "Never".into())
     }
 

@@ -13,7 +13,6 @@ use actix_web::web;
 use crate::auth::current_user::CurrentUser;
 use crate::domain::role::Role;
 use crate::error::AppError;
-pub use crate::web::dates::local_time;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/inventory", web::get().to(list::list))

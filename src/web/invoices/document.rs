@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::config::Settings;
 use crate::db::invoices::{InvoiceLine, InvoiceView, PaymentLine};
 use crate::services::payments::method_label;
-pub use crate::web::dates::{local_date, local_time};
+use crate::web::dates::{local_date, local_time};
 
 /// What the business prints on every document.
 pub struct Branding {

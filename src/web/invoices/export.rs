@@ -9,7 +9,6 @@ use actix_session::Session;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 
-use super::document::local_time;
 use super::list::ListQuery;
 use crate::auth::current_user::CurrentUser;
 use crate::db::invoice_list::{self, After, InvoiceFilter, InvoiceSort};
@@ -19,6 +18,7 @@ use crate::db::{Db, DbError};
 use crate::domain::money::Money;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::dates::local_time;
 use crate::web::shell;
 
 /// Rows read and written per batch.

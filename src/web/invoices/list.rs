@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::document::{job_path, local_date, money, status_badge, status_label};
+use super::document::{job_path, money, status_badge, status_label};
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers;
 use crate::db::invoice_list::{self, InvoiceFilter, InvoiceSort};
@@ -17,6 +17,7 @@ use crate::db::paging::{Counting, Page, PageRequest};
 use crate::domain::ids::SiteId;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::dates::local_date;
 use crate::web::pager::Pager;
 use crate::web::shell::{self, Crumb, Shell, page};
 

@@ -105,7 +105,7 @@ impl JobBody {
     }
 
     pub fn when(&self, at: &chrono::NaiveDateTime) -> String {
-        super::local_time(*at, &self.d.site.timezone)
+        crate::web::dates::local_time(*at, &self.d.site.timezone)
     }
 
     pub fn status_badge(&self) -> &'static str {

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::{Fields, is_htmx, local_date, money, status_badge};
+use super::{Fields, is_htmx, money, status_badge};
 use crate::auth::current_user::CurrentUser;
 use crate::db::job_list::{self, JobFilter, JobListRow, Kind};
 use crate::db::paging::{Counting, PageRequest};
@@ -17,6 +17,7 @@ use crate::domain::job_status::JobStatus;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::dates::local_date;
 use crate::web::nav;
 use crate::web::pager::Pager;
 use crate::web::shell::{self, Crumb, Shell, page};

@@ -26,7 +26,6 @@ mod list;
 mod new;
 mod options;
 
-pub use crate::web::dates::{local_date, local_time};
 pub use body::{Forms, JobBody};
 pub use list::{ListKind, render_list};
 
