@@ -172,6 +172,12 @@ async fn the_front_desk_runs_a_job_from_drive_in_to_a_paid_invoice() {
     let wide = too_wide(c, &["#part-lines", "#labour-lines", "#payments"]).await;
     assert!(wide.is_empty(), "wider than a phone: {wide:?}");
     phone_shot(c, &app, "/service-requests", "jobs-08-list-phone").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let wide = too_wide(c, &["#job-table"]).await;
+    assert!(
+        wide.is_empty(),
+        "the job list is cards on a phone: {wide:?}"
+    );
     phone_shot(c, &app, "/service-requests/new", "jobs-09-new-phone").await;
     c.goto(&app.url("/service-requests")).await.unwrap();
     wait_for(c, "#job-table").await;
