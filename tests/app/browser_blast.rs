@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use workshop::domain::role::Role;
 
-use crate::browser::{screenshot, sign_in, start_browser, submit, type_into};
+use crate::browser::{screenshot, sideways_scroll, sign_in, start_browser, submit, type_into};
 use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
 use crate::messaging_support::{NewCustomer, customer};
 
@@ -250,5 +250,11 @@ async fn every_messaging_page_renders_at_desktop_and_phone_width() {
     shoot(c, &app, &pages, "").await;
     c.set_window_size(390, 844).await.unwrap();
     shoot(c, &app, &pages, "-phone").await;
+    // A superuser's top bar on a phone: the search and the site switcher, no crumb cut off.
+    let clipped = "const b = document.querySelector('.breadcrumbs [aria-current=page]'); \
+        return b !== null && b.offsetParent !== null && b.scrollWidth > b.clientWidth;";
+    let clipped = c.execute(clipped, vec![]).await.unwrap();
+    assert_eq!(clipped, serde_json::json!(false), "the crumb is cut off");
+    assert_eq!(sideways_scroll(c).await, 0, "the page scrolls sideways");
     driver.client.clone().close().await.unwrap();
 }
