@@ -53,10 +53,8 @@ impl FromSql<Timestamp, MultiBackend> for Stamp {
 /// them on SQLite; `None` for any other shape (the caller then asks Diesel).
 pub fn parse_stored(text: &str) -> Option<NaiveDateTime> {
     let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
+    let separators = [(4, b'-'), (7, b'-'), (10, b' '), (13, b':'), (16, b':')];
+    if b.len() < 19 || separators.iter().any(|&(at, sep)| b[at] != sep) {
         return None;
     }
     let num = |from: usize, to: usize| -> Option<u32> {
