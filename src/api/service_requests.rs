@@ -51,7 +51,7 @@ fn money(cents: i64) -> Money {
 }
 
 /// A job as the list shows it; `parts_total` and `labor_cost` come from the page's sums.
-pub fn job_dto(v: &JobView, sums: (i64, i64)) -> Value {
+pub fn job_dto(v: &JobView) -> Value {
     let j = &v.job;
     json!({
         "id": j.id, "display_number": j.display_number, "transaction_type": j.transaction_type,
@@ -61,7 +61,7 @@ pub fn job_dto(v: &JobView, sums: (i64, i64)) -> Value {
         "service_type": j.service_type_id, "service_type_display": v.service_type_display(),
         "assigned_mechanic": j.assigned_mechanic_id, "mechanic_name": v.mechanic_name,
         "description": j.description, "status": j.status, "cancel_reason": j.cancel_reason,
-        "odometer_km": j.odometer_km, "parts_total": money(sums.0), "labor_cost": money(sums.1),
+        "odometer_km": j.odometer_km, "parts_total": money(j.parts_cents), "labor_cost": money(j.labour_cents),
         "invoice": v.invoice_id.map(|id| json!({"id": id, "display_number": v.invoice_number,
             "status": v.invoice_status, "total_cost": v.invoice_total_cents.map(money)})),
         "created_at": j.created_at.and_utc(), "updated_at": j.updated_at.and_utc(),
@@ -89,7 +89,7 @@ fn labour_dto(l: &LabourLine) -> Value {
 
 /// A job with its lines and running totals.
 pub fn detail_dto(d: &JobLines) -> Value {
-    let mut dto = job_dto(&d.view, (d.totals.parts, d.totals.labour));
+    let mut dto = job_dto(&d.view);
     dto["product_used"] = json!(
         d.parts
             .iter()
@@ -145,16 +145,11 @@ async fn list(
         number: param(&params, "number").to_owned(),
     };
     let scope = user.scope(None);
-    let (rows, sums) = state
+    let rows = state
         .db
-        .read(move |c| {
-            let rows = job_list::list_jobs(c, &scope, &filter, page, Counting::Exact)?;
-            let ids: Vec<i32> = rows.items.iter().map(|v| v.job.id).collect();
-            let sums = crate::db::job_lines::sums_of(c, &ids)?;
-            Ok((rows, sums))
-        })
+        .read(move |c| job_list::list_jobs(c, &scope, &filter, page, Counting::Exact))
         .await?;
-    let page = rows.map(|v| job_dto(&v, sums.get(&v.job.id).copied().unwrap_or_default()));
+    let page = rows.map(|v| job_dto(&v));
     Ok(HttpResponse::Ok().json(envelope(&req, &page)))
 }
 

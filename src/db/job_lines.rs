@@ -1,12 +1,11 @@
 //! The lines of a job: parts (product, quantity, the unit price when the line was added) and
 //! labour (by the hour or a fixed amount).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::prepared::{bind, prepared};
 use super::schema::{inventory, products, service_request_labour, service_request_parts};
 use super::{AnyConnection, DbError, now};
 use crate::domain::ids::{SiteId, UserId};
@@ -93,40 +92,6 @@ pub fn labour_of(conn: &mut AnyConnection, job: i32) -> Result<Vec<LabourLine>, 
         .load(conn)?)
 }
 
-/// Parts and labour totals (before discount and tax) of many jobs: two queries (none for no
-/// jobs).
-pub fn sums_of(
-    conn: &mut AnyConnection,
-    jobs: &[i32],
-) -> Result<HashMap<i32, (i64, i64)>, DbError> {
-    let mut sums: HashMap<i32, (i64, i64)> = HashMap::new();
-    if jobs.is_empty() {
-        return Ok(sums);
-    }
-    let parts: Vec<(i32, i32, i64)> = service_request_parts::table
-        .filter(service_request_parts::service_request_id.eq_any(jobs))
-        .select((
-            service_request_parts::service_request_id,
-            service_request_parts::quantity,
-            service_request_parts::unit_price_cents,
-        ))
-        .load(conn)?;
-    for (job, quantity, unit) in parts {
-        sums.entry(job).or_default().0 += part_line(quantity, unit);
-    }
-    let labour: Vec<(i32, i64)> = service_request_labour::table
-        .filter(service_request_labour::service_request_id.eq_any(jobs))
-        .select((
-            service_request_labour::service_request_id,
-            service_request_labour::amount_cents,
-        ))
-        .load(conn)?;
-    for (job, amount) in labour {
-        sums.entry(job).or_default().1 += amount;
-    }
-    Ok(sums)
-}
-
 pub fn find_part(conn: &mut AnyConnection, id: i32) -> Result<Option<PartRow>, DbError> {
     Ok(service_request_parts::table
         .find(id)
@@ -157,6 +122,30 @@ pub fn insert_part(
     unit_price_cents: i64,
     by: UserId,
 ) -> Result<i32, DbError> {
+    let id = insert_part_row(conn, job, (product, quantity, unit_price_cents), by)?;
+    refresh_line_sums(conn, job)?;
+    Ok(id)
+}
+
+/// Adds several part lines, each `(product, quantity, unit price)`, to a new job at once.
+pub fn insert_parts(
+    conn: &mut AnyConnection,
+    job: i32,
+    lines: &[(i32, i32, i64)],
+    by: UserId,
+) -> Result<(), DbError> {
+    for line in lines {
+        insert_part_row(conn, job, *line, by)?;
+    }
+    refresh_line_sums(conn, job)
+}
+
+fn insert_part_row(
+    conn: &mut AnyConnection,
+    job: i32,
+    (product, quantity, unit_price_cents): (i32, i32, i64),
+    by: UserId,
+) -> Result<i32, DbError> {
     let at = now();
     Ok(diesel::insert_into(service_request_parts::table)
         .values((
@@ -174,22 +163,46 @@ pub fn insert_part(
 
 pub fn update_part(
     conn: &mut AnyConnection,
-    id: i32,
+    line: &PartRow,
     quantity: i32,
     unit_price_cents: i64,
 ) -> Result<(), DbError> {
-    diesel::update(service_request_parts::table.find(id))
+    diesel::update(service_request_parts::table.find(line.id))
         .set((
             service_request_parts::quantity.eq(quantity),
             service_request_parts::unit_price_cents.eq(unit_price_cents),
             service_request_parts::updated_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(())
+    refresh_line_sums(conn, line.service_request_id)
 }
 
-pub fn delete_part(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> {
-    diesel::delete(service_request_parts::table.find(id)).execute(conn)?;
+pub fn delete_part(conn: &mut AnyConnection, line: &PartRow) -> Result<(), DbError> {
+    diesel::delete(service_request_parts::table.find(line.id)).execute(conn)?;
+    refresh_line_sums(conn, line.service_request_id)
+}
+
+/// Sets a job's `parts_cents` and `labour_cents` to the sums of its lines, as the lists show
+/// an open job's running total (`domain::totals`' arithmetic: a part line is quantity × unit
+/// price, exact in cents; a labour line is stored rounded). Every function here that changes a
+/// line ends with it, inside the caller's transaction, which holds the job locked
+/// (`jobs::lock_job`): two changes to one job never interleave, so the sums never miss a line.
+pub fn refresh_line_sums(conn: &mut AnyConnection, job: i32) -> Result<(), DbError> {
+    use diesel::sql_types::Integer;
+    prepared(
+        "UPDATE service_requests SET \
+         parts_cents = (SELECT COALESCE(SUM(quantity * unit_price_cents), 0) \
+                        FROM service_request_parts WHERE service_request_id = ?), \
+         labour_cents = (SELECT COALESCE(SUM(amount_cents), 0) \
+                         FROM service_request_labour WHERE service_request_id = ?) \
+         WHERE id = ?",
+        (
+            bind::<Integer, _>(job),
+            bind::<Integer, _>(job),
+            bind::<Integer, _>(job),
+        ),
+    )
+    .execute(conn)?;
     Ok(())
 }
 
@@ -217,7 +230,7 @@ pub fn insert_labour(
     fields: &LabourFields,
 ) -> Result<i32, DbError> {
     let at = now();
-    Ok(diesel::insert_into(service_request_labour::table)
+    let id = diesel::insert_into(service_request_labour::table)
         .values((
             fields,
             service_request_labour::service_request_id.eq(job),
@@ -225,23 +238,25 @@ pub fn insert_labour(
             service_request_labour::updated_at.eq(at),
         ))
         .returning(service_request_labour::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    refresh_line_sums(conn, job)?;
+    Ok(id)
 }
 
 pub fn update_labour(
     conn: &mut AnyConnection,
-    id: i32,
+    line: &LabourLine,
     fields: &LabourFields,
 ) -> Result<(), DbError> {
-    diesel::update(service_request_labour::table.find(id))
+    diesel::update(service_request_labour::table.find(line.id))
         .set((fields, service_request_labour::updated_at.eq(now())))
         .execute(conn)?;
-    Ok(())
+    refresh_line_sums(conn, line.service_request_id)
 }
 
-pub fn delete_labour(conn: &mut AnyConnection, id: i32) -> Result<(), DbError> {
-    diesel::delete(service_request_labour::table.find(id)).execute(conn)?;
-    Ok(())
+pub fn delete_labour(conn: &mut AnyConnection, line: &LabourLine) -> Result<(), DbError> {
+    diesel::delete(service_request_labour::table.find(line.id)).execute(conn)?;
+    refresh_line_sums(conn, line.service_request_id)
 }
 
 /// The API's `labor_cost`: all labour lines replaced by one "Labour" line (none for zero).
@@ -262,6 +277,8 @@ pub fn replace_labour(
             amount_cents,
         };
         insert_labour(conn, job, &fields)?;
+    } else {
+        refresh_line_sums(conn, job)?;
     }
     Ok(())
 }

@@ -1,14 +1,13 @@
 //! The list of service requests and sales, newest first. Every filter has an index that
 //! hands its rows over in date order (migration `000007`), so the capped count reads at most
 //! ten pages of index entries and the page joins its names for 25 rows, with the running
-//! totals of open jobs as correlated sums in the same statement: a constant number of queries
-//! whatever the page size.
+//! totals of open jobs kept on the job itself (`job_lines::refresh_line_sums`): a constant
+//! number of queries whatever the page size.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 
-use super::fixed_sql::{FixedCondition, FixedSql};
+use super::fixed_sql::FixedCondition;
 use super::jobs::{
     JobView, job_view_columns, job_view_query, mechanic_limit, person_name, service_title,
     vehicle_title,
@@ -148,21 +147,9 @@ pub struct JobListRow {
     pub service_type_name: Option<String>,
     pub service_category_name: Option<String>,
     pub invoice_total_cents: Option<i64>,
-    /// Parts and labour so far while the job has no invoice (else 0).
-    pub open_lines_cents: i64,
+    /// Parts and labour so far (the running total while the job has no invoice).
+    pub lines_cents: i64,
 }
-
-/// The running total of a job not invoiced yet, read with its row (the same per-line
-/// arithmetic as `domain::totals`: a part line is quantity × unit price, exact in cents; a
-/// labour line is stored rounded), from the lines' covering indexes (migration `000007`).
-const OPEN_LINES: FixedSql<BigInt> = FixedSql::new(
-    "(CASE WHEN invoices.id IS NULL THEN \
-     (SELECT CAST(COALESCE(SUM(p.quantity * p.unit_price_cents), 0) AS BIGINT) \
-      FROM service_request_parts p WHERE p.service_request_id = service_requests.id) + \
-     (SELECT CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) \
-      FROM service_request_labour l WHERE l.service_request_id = service_requests.id) \
-     ELSE 0 END)",
-);
 
 impl JobListRow {
     pub fn is_sale(&self) -> bool {
@@ -237,7 +224,7 @@ pub fn list_job_rows(
             service_types::name.nullable(),
             service_categories::name.nullable(),
             invoices::total_cents.nullable(),
-            OPEN_LINES,
+            service_requests::parts_cents + service_requests::labour_cents,
         ))
         .load(conn)?;
     Ok(Page::new(page, items, total))

@@ -37,6 +37,9 @@ pub struct JobRow {
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The sums of the part and labour lines (`job_lines::refresh_line_sums`).
+    pub parts_cents: i64,
+    pub labour_cents: i64,
 }
 
 impl JobRow {

@@ -288,6 +288,10 @@ diesel::table! {
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
+        /// The sum of the part lines (quantity × unit price), kept with every line change.
+        parts_cents -> BigInt,
+        /// The sum of the labour lines, kept with every line change.
+        labour_cents -> BigInt,
     }
 }
 

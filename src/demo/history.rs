@@ -146,6 +146,12 @@ fn request_row(world: &World<'_>, job: &Job, display_number: String) -> NewServi
         updated_at: job.updated_at,
         completed_at: job.completed_at,
         cancelled_at: job.cancelled_at,
+        parts_cents: job
+            .parts
+            .iter()
+            .map(|l| totals::part_line(l.quantity, l.unit_price_cents))
+            .sum(),
+        labour_cents: job.labour.iter().map(|l| l.amount_cents).sum(),
     }
 }
 

@@ -165,6 +165,7 @@ async fn demo_history_keeps_every_rule_of_jobs_invoices_and_payments(backend: Ba
         let jobs = jobs(c);
         assert_eq!(jobs.len() as i64, JOBS + OPEN_JOBS);
         jobs_keep_their_rules(c, &jobs, &open);
+        jobs_carry_the_sums_of_their_lines(c);
         invoices_add_up(c, &jobs);
         numbers_are_contiguous_and_sequences_continue(c, &jobs);
         vehicles_show_their_latest_service(c, &jobs);
@@ -172,6 +173,45 @@ async fn demo_history_keeps_every_rule_of_jobs_invoices_and_payments(backend: Ba
     })
     .await
     .unwrap();
+}
+
+/// The lists read a job's running total from the job: the demo must write it as the lines add up.
+fn jobs_carry_the_sums_of_their_lines(c: &mut AnyConnection) {
+    let mut sums: HashMap<i32, (i64, i64)> = HashMap::new();
+    let parts: Vec<(i32, i32, i64)> = service_request_parts::table
+        .select((
+            service_request_parts::service_request_id,
+            service_request_parts::quantity,
+            service_request_parts::unit_price_cents,
+        ))
+        .load(c)
+        .unwrap();
+    for (job, quantity, unit) in parts {
+        sums.entry(job).or_default().0 += i64::from(quantity) * unit;
+    }
+    let labour: Vec<(i32, i64)> = service_request_labour::table
+        .select((
+            service_request_labour::service_request_id,
+            service_request_labour::amount_cents,
+        ))
+        .load(c)
+        .unwrap();
+    for (job, amount) in labour {
+        sums.entry(job).or_default().1 += amount;
+    }
+    let stored: Vec<(i32, i64, i64)> = service_requests::table
+        .select((
+            service_requests::id,
+            service_requests::parts_cents,
+            service_requests::labour_cents,
+        ))
+        .load(c)
+        .unwrap();
+    assert!(stored.iter().any(|(_, parts, _)| *parts > 0));
+    for (job, parts, labour) in stored {
+        let lines = sums.get(&job).copied().unwrap_or_default();
+        assert_eq!((parts, labour), lines, "job {job}");
+    }
 }
 
 fn jobs_keep_their_rules(c: &mut AnyConnection, jobs: &[Job], open: &[i64]) {

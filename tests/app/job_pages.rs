@@ -18,6 +18,7 @@ on_both_databases!(
     line_refusals_are_shown_in_the_form_and_change_nothing,
     completion_refusals_come_back_in_the_panel_with_nothing_written,
     the_list_filters_by_status_mechanic_customer_dates_and_number,
+    the_list_shows_the_running_total_through_every_line_change,
     cancel_needs_a_reason_and_delete_keeps_history,
 );
 
@@ -524,6 +525,49 @@ async fn the_list_filters_by_status_mechanic_customer_dates_and_number(backend: 
         html.contains("status=open") && html.contains("page=2"),
         "the pager keeps the filters"
     );
+}
+
+/// The list reads an open job's running total from the job itself (kept by every line change),
+/// not from its lines: each change through the page must move it.
+async fn the_list_shows_the_running_total_through_every_line_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = shop(&app).await;
+    let desk = user(&app, Role::Advisor, Some(s.north)).await;
+    let job = open_job(&app, &s, None).await;
+    let at = |tail: &str| format!("/service-requests/{job}{tail}");
+    let listed = || async {
+        let (_, html) = get(&app, &desk, "/service-requests", false).await;
+        text_of(&html, "#job-table td.jc-total").unwrap_or_default()
+    };
+    assert_eq!(listed().await, "0.00 (running)");
+
+    let (_, body) = hx_post(
+        &app,
+        &desk,
+        &at("/parts"),
+        &[("q", "BP-1"), ("quantity", "2")],
+    )
+    .await;
+    let part = scraper_id(&body, "#part-lines tbody tr", "part-");
+    assert_eq!(listed().await, "40.00 (running)", "2 × 20.00");
+    let labour = [
+        ("description", "Brakes"),
+        ("hours", "1.5"),
+        ("hourly_rate", "40"),
+    ];
+    let (_, body) = hx_post(&app, &desk, &at("/labour"), &labour).await;
+    let work = scraper_id(&body, "#labour-lines tbody tr", "labour-");
+    assert_eq!(listed().await, "100.00 (running)", "+ 1.5 h × 40.00");
+    let edit = [("quantity", "3"), ("unit_price", "20.00")];
+    hx_post(&app, &desk, &at(&format!("/parts/{part}")), &edit).await;
+    assert_eq!(listed().await, "120.00 (running)", "3 × 20.00 + 60.00");
+    let fixed = [("description", "Brakes"), ("amount", "25")];
+    hx_post(&app, &desk, &at(&format!("/labour/{work}")), &fixed).await;
+    assert_eq!(listed().await, "85.00 (running)", "60.00 + 25.00");
+    hx_post(&app, &desk, &at(&format!("/parts/{part}/remove")), &[]).await;
+    assert_eq!(listed().await, "25.00 (running)");
+    hx_post(&app, &desk, &at(&format!("/labour/{work}/remove")), &[]).await;
+    assert_eq!(listed().await, "0.00 (running)");
 }
 
 async fn cancel_needs_a_reason_and_delete_keeps_history(backend: Backend) {

@@ -144,6 +144,17 @@ impl Shop {
         send(&self.app, client, Method::GET, path, None).await
     }
 
+    /// `(parts_total, labor_cost)` of `job` as the list shows it.
+    pub async fn listed_sums(&self, job: i64) -> (Value, Value) {
+        let (_, list) = self.get(&self.desk, "/api/v1/service-requests/").await;
+        let row = list["results"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["id"] == job))
+            .cloned()
+            .unwrap_or_default();
+        (row["parts_total"].clone(), row["labor_cost"].clone())
+    }
+
     pub async fn on_hand(&self) -> i32 {
         let id = self.stock;
         self.app
@@ -490,8 +501,10 @@ async fn part_lines_snapshot_the_price_and_respect_what_the_site_has(backend: Ba
     )
     .await;
     assert_eq!(status, 200);
+    assert_eq!(s.listed_sums(job).await, (json!("60.00"), json!("0.00")));
     let again = post(&s.app, &s.desk, "/api/v1/product-usage/", add(json!(2))).await;
     assert_eq!(again, line, "the same product adds to its line");
+    assert_eq!(s.listed_sums(job).await.0, "100.00", "5 × 20.00");
     let (status, lines) = s
         .get(&s.desk, &format!("/api/v1/product-usage/{job}/"))
         .await;
@@ -529,6 +542,12 @@ async fn part_lines_snapshot_the_price_and_respect_what_the_site_has(backend: Ba
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["line_total"], "74.00");
+    assert_eq!(s.listed_sums(job).await.0, "74.00");
+    let labour = json!({"labor_cost": "45.50"});
+    let path = format!("/api/v1/service-requests/{job}/");
+    let (status, body) = send(&s.app, &s.desk, Method::PATCH, &path, Some(labour)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(s.listed_sums(job).await, (json!("74.00"), json!("45.50")));
     let (status, _) = send(
         &s.app,
         &s.desk,
@@ -561,6 +580,7 @@ async fn part_lines_snapshot_the_price_and_respect_what_the_site_has(backend: Ba
 
     let (status, _) = send(&s.app, &s.desk, Method::DELETE, &item, None).await;
     assert_eq!(status, 204);
+    assert_eq!(s.listed_sums(job).await, (json!("0.00"), json!("45.50")));
     assert_eq!(
         s.get(&s.desk, &format!("/api/v1/product-usage/{job}/"))
             .await

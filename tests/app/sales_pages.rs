@@ -229,6 +229,12 @@ async fn a_draft_sale_is_finished_on_its_page(backend: Backend) {
         3,
         "a draft takes no stock"
     );
+    let (_, list) = get(&app, &desk, "/sales", false).await;
+    assert_eq!(
+        text_of(&list, "#job-table td.jc-total").as_deref(),
+        Some("15.00 (running)"),
+        "the sales list shows the draft's lines"
+    );
 
     let pad = s.pad.to_string();
     let (_, body) = hx_post(

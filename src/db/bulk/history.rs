@@ -31,6 +31,9 @@ pub struct NewServiceRequest {
     pub updated_at: NaiveDateTime,
     pub completed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The sums of the lines inserted with it (`job_lines::refresh_line_sums`).
+    pub parts_cents: i64,
+    pub labour_cents: i64,
 }
 
 #[derive(Insertable, Clone, Debug)]

@@ -182,7 +182,7 @@ pub async fn add_part(
         let (id, changes) = match existing {
             Some(line) => {
                 let unit = price.unwrap_or(line.unit_price_cents);
-                job_lines::update_part(c, line.id, total, unit)?;
+                job_lines::update_part(c, &line, total, unit)?;
                 (line.id, changed(&line, total, unit))
             }
             None => {
@@ -274,7 +274,7 @@ pub async fn edit_part(
             }
         }
         p.finish(()).map_err(WriteError::Invalid)?;
-        job_lines::update_part(c, line.id, wanted, unit)?;
+        job_lines::update_part(c, &line, wanted, unit)?;
         line_audit(
             c,
             actor,
@@ -297,7 +297,7 @@ pub async fn remove_part(
 ) -> Result<i32, WriteError> {
     db.write_or(move |c| {
         let (line, job) = job_of_part(c, &scope, line_id)?;
-        job_lines::delete_part(c, line.id)?;
+        job_lines::delete_part(c, &line)?;
         let changes = json!({"product_id": line.product_id, "quantity": line.quantity});
         line_audit(c, actor, &job, "delete", line.id, audit::snapshot(&changes))?;
         Ok(job.id)
@@ -426,7 +426,7 @@ pub async fn edit_labour(
         let line = job_lines::find_labour(c, line_id)?.ok_or(AppError::NotFound)?;
         let job = open_job(c, &scope, line.service_request_id)?;
         let fields = input.parse().map_err(WriteError::Invalid)?;
-        job_lines::update_labour(c, line.id, &fields)?;
+        job_lines::update_labour(c, &line, &fields)?;
         labour_audit(c, actor, &job, "update", line.id, &fields)?;
         Ok(job.id)
     })
@@ -443,7 +443,7 @@ pub async fn remove_labour(
     db.write_or(move |c| {
         let line = job_lines::find_labour(c, line_id)?.ok_or(AppError::NotFound)?;
         let job = open_job(c, &scope, line.service_request_id)?;
-        job_lines::delete_labour(c, line.id)?;
+        job_lines::delete_labour(c, &line)?;
         let fields = LabourFields {
             description: line.description.clone(),
             hours_hundredths: line.hours_hundredths,

@@ -153,9 +153,7 @@ pub async fn ring_up(
                 created_by: Some(actor.user.0),
             };
             let id = jobs::insert_job(c, &new)?;
-            for (product, quantity, unit) in &priced {
-                job_lines::insert_part(c, id, *product, *quantity, *unit, actor.user)?;
-            }
+            job_lines::insert_parts(c, id, &priced, actor.user)?;
             let row = jobs::lock_job(c, id)?.ok_or(AppError::NotFound)?;
             audit::record(
                 c,

@@ -181,7 +181,7 @@ fn filter_of(v: &Fields, kind: ListKind, all_sites: bool) -> JobFilter {
 fn row(job: JobListRow) -> Row {
     let (total, invoiced) = match job.invoice_total_cents {
         Some(total) => (total, true),
-        None => (job.open_lines_cents, false),
+        None => (job.lines_cents, false),
     };
     Row {
         href: format!("{}/{}", super::base_for(job.is_sale()), job.id),

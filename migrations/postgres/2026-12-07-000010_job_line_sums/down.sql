@@ -1,0 +1,1 @@
+ALTER TABLE service_requests DROP COLUMN labour_cents, DROP COLUMN parts_cents;

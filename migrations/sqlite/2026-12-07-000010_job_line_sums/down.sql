@@ -1,0 +1,2 @@
+ALTER TABLE service_requests DROP COLUMN labour_cents;
+ALTER TABLE service_requests DROP COLUMN parts_cents;
