@@ -11,6 +11,7 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
+use crate::db::sites;
 use crate::db::users::{self, AuthUser};
 use crate::domain::ids::{SiteId, UserId};
 use crate::error::AppError;
@@ -29,6 +30,10 @@ pub enum AuthVia {
 pub struct CurrentUser {
     pub user: AuthUser,
     pub via: AuthVia,
+    /// The active sites, by name, for a user who sees all of them and came with the session:
+    /// the site switcher on every page. Read with the user, in the same trip to the database,
+    /// so a page does not make one more trip for it. `None` for everyone else.
+    pub site_choices: Option<Vec<(SiteId, String)>>,
 }
 
 impl CurrentUser {
@@ -147,6 +152,7 @@ async fn user_from_token(state: &AppState, token: &str) -> Result<Option<Current
     Ok(user.map(|user| CurrentUser {
         user,
         via: AuthVia::Token,
+        site_choices: None,
     }))
 }
 
@@ -161,11 +167,25 @@ async fn user_from_session(
         identity.logout();
         return Ok(None);
     };
-    let user = state.db.read(move |c| users::find_active(c, id)).await?;
-    match user {
-        Some(user) if user.session_version == version => Ok(Some(CurrentUser {
+    let found = state
+        .db
+        .read(move |c| {
+            let Some(user) = users::find_active(c, id)? else {
+                return Ok(None);
+            };
+            let site_choices = if user.role.sees_all_sites() && user.session_version == version {
+                Some(sites::list_site_choices(c)?)
+            } else {
+                None
+            };
+            Ok(Some((user, site_choices)))
+        })
+        .await?;
+    match found {
+        Some((user, site_choices)) if user.session_version == version => Ok(Some(CurrentUser {
             user,
             via: AuthVia::Session,
+            site_choices,
         })),
         _ => {
             // Deactivated, deleted or signed out everywhere: this cookie is dead.

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::paging::{Page, PageRequest};
+use super::prepared::{bind, prepared};
 use super::schema::{customers, mechanics, service_requests, sites, users, vehicles};
 use super::scope::Scope;
 use super::{AnyConnection, DbError, lower, now};
@@ -251,23 +252,34 @@ pub fn delete_mechanic(conn: &mut AnyConnection, id: i32) -> Result<(), DbError>
     Ok(())
 }
 
+/// A mechanic to choose from.
+#[derive(QueryableByName)]
+struct Choice {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+}
+
 /// Mechanics to choose from, by name: a site's (or, with `None`, every site's), the active
-/// ones only when `active_only` (assigning a job), all of them for filtering a list. One query.
+/// ones only when `active_only` (assigning a job), all of them for filtering a list. One
+/// statement of fixed text, kept prepared: the table is a workshop's staff, so the scan is
+/// short, and a boxed query's SQL rebuilt on every page cost more than running it.
 pub fn mechanic_choices(
     conn: &mut AnyConnection,
     site: Option<i32>,
     active_only: bool,
 ) -> Result<Vec<(i32, String)>, DbError> {
-    let mut query = mechanics::table.into_boxed();
-    if let Some(site) = site {
-        query = query.filter(mechanics::site_id.eq(site));
-    }
-    if active_only {
-        query = query.filter(mechanics::is_active.eq(true));
-    }
-    Ok(query
-        .order((mechanics::name.asc(), mechanics::id.asc()))
-        .limit(500)
-        .select((mechanics::id, mechanics::name))
-        .load(conn)?)
+    use diesel::sql_types::{Bool, Integer, Nullable};
+    let rows: Vec<Choice> = prepared(
+        "SELECT id, name FROM mechanics WHERE (? IS NULL OR site_id = ?) AND (is_active OR ?) \
+         ORDER BY name, id LIMIT 500",
+        (
+            bind::<Nullable<Integer>, _>(site),
+            bind::<Nullable<Integer>, _>(site),
+            bind::<Bool, _>(!active_only),
+        ),
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().map(|c| (c.id, c.name)).collect())
 }

@@ -8,6 +8,8 @@ pub struct Pager {
     pub summary: String,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// Nothing to count and nowhere to go: the list's empty state says it all.
+    pub hidden: bool,
 }
 
 impl Pager {
@@ -44,6 +46,7 @@ impl Pager {
         };
         Self {
             summary,
+            hidden: page.total == 0 && !page.has_previous(),
             previous: page.has_previous().then(|| link(page.page - 1)),
             next: page.has_next().then(|| link(page.page + 1)),
         }

@@ -7,7 +7,6 @@ use serde::Deserialize;
 use super::shell::{see_other, select_site};
 use super::{flash, paths};
 use crate::auth::current_user::CurrentUser;
-use crate::db::sites;
 use crate::domain::ids::SiteId;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -39,7 +38,7 @@ pub async fn switch_site(
     let Ok(id) = choice.parse::<i32>().map(SiteId) else {
         return Err(AppError::BadRequest("Choose a site from the list.".into()));
     };
-    let sites = state.db.read(sites::list_site_choices).await?;
+    let sites = crate::web::shell::site_choices(&state, &user).await?;
     let Some((_, name)) = sites.into_iter().find(|(site, _)| *site == id) else {
         return Err(AppError::BadRequest("That site does not exist.".into()));
     };

@@ -86,7 +86,7 @@ impl Shell {
     ) -> Result<Self, AppError> {
         let role = user.user.role;
         let site_switcher = if role.sees_all_sites() {
-            let sites = state.db.read(sites::list_site_choices).await?;
+            let sites = site_choices(state, user).await?;
             let return_to = req
                 .uri()
                 .path_and_query()
@@ -119,6 +119,18 @@ impl Shell {
             site_switcher,
             idle_seconds: state.settings.session_idle.as_secs(),
         })
+    }
+}
+
+/// The active sites by name: those read with the signed-in user when they see all sites
+/// (`CurrentUser::site_choices`), else read now.
+pub async fn site_choices(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<(SiteId, String)>, AppError> {
+    match &user.site_choices {
+        Some(sites) => Ok(sites.clone()),
+        None => Ok(state.db.read(sites::list_site_choices).await?),
     }
 }
 

@@ -7,7 +7,6 @@ use askama::Template;
 use crate::auth::current_user::CurrentUser;
 use crate::db::inventory::{self, StockFilter, StockLine, StockSort};
 use crate::db::paging::{Page, PageRequest};
-use crate::db::sites;
 use crate::domain::catalogue::{CATEGORIES, StockStatus};
 use crate::domain::ids::SiteId;
 use crate::error::AppError;
@@ -150,7 +149,7 @@ async fn render_list(
         return page(&results);
     }
     let sites = if all_sites {
-        state.db.read(sites::list_site_choices).await?
+        crate::web::shell::site_choices(&state, &user).await?
     } else {
         Vec::new()
     };

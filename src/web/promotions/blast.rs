@@ -11,7 +11,6 @@ use askama::Template;
 use crate::auth::current_user::CurrentUser;
 use crate::db::blasts::{self, BlastLine};
 use crate::db::promotions::{self, PromotionRow};
-use crate::db::sites;
 use crate::domain::ids::SiteId;
 use crate::error::{AppError, FieldErrors};
 use crate::services::blasts::{
@@ -87,7 +86,7 @@ async fn blast_page(
     v: BlastInput,
     errors: FieldErrors,
 ) -> Result<BlastPage, AppError> {
-    let sites = state.db.read(sites::list_site_choices).await?;
+    let sites = crate::web::shell::site_choices(state, user).await?;
     let crumbs = vec![
         Crumb::link("Home", "/"),
         Crumb::link("Promotions", "/promotions"),

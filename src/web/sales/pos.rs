@@ -167,7 +167,7 @@ async fn pos_page(
 ) -> Result<PosPage, AppError> {
     let site = load_site(state, site).await?;
     let sites = if user.user.role.sees_all_sites() {
-        state.db.read(sites::list_site_choices).await?
+        crate::web::shell::site_choices(state, user).await?
     } else {
         Vec::new()
     };
