@@ -44,11 +44,7 @@ pub struct InvoiceRow {
 impl InvoiceRow {
     /// What is still owed (never negative).
     pub fn balance_cents(&self) -> i64 {
-        if self.status == "void" {
-            0
-        } else {
-            (self.total_cents - self.paid_cents).max(0)
-        }
+        balance_cents(&self.status, self.total_cents, self.paid_cents)
     }
 
     pub fn is_paid(&self) -> bool {
@@ -61,6 +57,15 @@ impl InvoiceRow {
             None => self.public_token.as_deref(),
             Some(_) => None,
         }
+    }
+}
+
+/// What is still owed of an invoice in `status` (never negative; nothing once void).
+pub fn balance_cents(status: &str, total_cents: i64, paid_cents: i64) -> i64 {
+    if status == "void" {
+        0
+    } else {
+        (total_cents - paid_cents).max(0)
     }
 }
 

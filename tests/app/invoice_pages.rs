@@ -173,6 +173,15 @@ async fn the_list_filters_and_sorts_by_what_the_url_says(backend: Backend) {
     );
     assert!(cells.contains(&"91.00".to_owned()), "its total: {cells:?}");
     assert!(cells.contains(&"Unpaid".to_owned()));
+    let job_link = Selector::parse("#invoice-table tbody tr td a.muted").unwrap();
+    let href = row
+        .select(&job_link)
+        .next()
+        .and_then(|a| a.value().attr("href"));
+    assert!(
+        href.is_some_and(|h| h.starts_with("/sales/")),
+        "a sale's invoice links to the sale: {href:?}"
+    );
 }
 
 async fn the_days_of_the_filter_are_the_sites_local_days(backend: Backend) {

@@ -508,6 +508,11 @@ async fn the_list_filters_by_status_mechanic_customer_dates_and_number(backend: 
     .await;
     assert_eq!(rows(&html), 0);
     assert!(html.contains("Nothing matches these filters"));
+    assert_eq!(
+        count_of(&html, "nav.pager"),
+        0,
+        "the empty state stands alone"
+    );
     let (_, html) = get(&app, &desk, "/service-requests?q=sr-", true).await;
     assert_eq!(rows(&html), 2);
     assert!(

@@ -8,16 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::document::{job_path, money, status_badge, status_label};
+use super::document::{money, status_badge, status_label};
 use crate::auth::current_user::CurrentUser;
 use crate::db::customers;
-use crate::db::invoice_list::{self, InvoiceFilter, InvoiceSort};
-use crate::db::invoices::InvoiceView;
-use crate::db::paging::{Counting, Page, PageRequest};
+use crate::db::invoice_list::{self, InvoiceFilter, InvoiceListRow, InvoiceSort};
+use crate::db::paging::{Page, PageRequest};
 use crate::domain::ids::SiteId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::dates::local_date;
+use crate::web::jobs::base_for;
 use crate::web::pager::Pager;
 use crate::web::shell::{self, Crumb, Shell, page};
 
@@ -139,23 +139,22 @@ pub struct Row {
 }
 
 impl Row {
-    fn of(v: &InvoiceView) -> Self {
-        let i = &v.invoice;
+    fn of(v: InvoiceListRow) -> Self {
         Self {
-            id: i.id,
-            number: i.display_number.clone(),
-            job_number: v.job_number.clone(),
-            job_path: job_path(v),
-            customer_id: i.customer_id,
+            id: v.id,
+            job_path: format!("{}/{}", base_for(v.is_sale()), v.service_request_id),
+            customer_id: v.customer_id,
             customer: v.customer_name(),
             vehicle: v.vehicle_display(),
-            site: v.site_name.clone(),
-            date: local_date(i.created_at, &v.site_timezone),
-            total: money(i.total_cents),
-            paid: money(i.paid_cents),
-            balance: money(i.balance_cents()),
-            status: status_label(&i.status),
-            badge: status_badge(&i.status),
+            date: local_date(v.created_at, &v.site_timezone),
+            total: money(v.total_cents),
+            paid: money(v.paid_cents),
+            balance: money(v.balance_cents()),
+            status: status_label(&v.status),
+            badge: status_badge(&v.status),
+            number: v.display_number,
+            job_number: v.job_number,
+            site: v.site_name,
         }
     }
 }
@@ -223,8 +222,7 @@ pub async fn list(
     let (rows, customer_name) = state
         .db
         .read(move |c| {
-            let rows =
-                invoice_list::list_invoices(c, &scope, &filter, sort, request, Counting::Capped)?;
+            let rows = invoice_list::list_invoice_rows(c, &scope, &filter, sort, request)?;
             let name = match customer {
                 Some(id) => customers::find_customer(c, id)?.map(|r| r.full_name()),
                 None => None,
@@ -232,7 +230,7 @@ pub async fn list(
             Ok((rows, name))
         })
         .await?;
-    let rows = rows.map(|v| Row::of(&v));
+    let rows = rows.map(Row::of);
     let pairs = query.pairs();
     let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let pager = Pager::new("/invoices", &borrowed, &rows, "invoices");
