@@ -253,8 +253,21 @@ async fn every_messaging_page_renders_at_desktop_and_phone_width() {
     // A superuser's top bar on a phone: the search and the site switcher, no crumb cut off.
     let clipped = "const b = document.querySelector('.breadcrumbs [aria-current=page]'); \
         return b !== null && b.offsetParent !== null && b.scrollWidth > b.clientWidth;";
-    let clipped = c.execute(clipped, vec![]).await.unwrap();
-    assert_eq!(clipped, serde_json::json!(false), "the crumb is cut off");
+    let cut = c.execute(clipped, vec![]).await.unwrap();
+    assert_eq!(cut, serde_json::json!(false), "the crumb is cut off");
     assert_eq!(sideways_scroll(c).await, 0, "the page scrolls sideways");
+    // A small tablet: the sidebar is a drawer there too, and the crumb must not be cut either.
+    c.set_window_size(700, 900).await.unwrap();
+    let cut = c.execute(clipped, vec![]).await.unwrap();
+    assert_eq!(
+        cut,
+        serde_json::json!(false),
+        "the crumb is cut off at 700 px"
+    );
+    assert_eq!(
+        sideways_scroll(c).await,
+        0,
+        "the page scrolls sideways at 700 px"
+    );
     driver.client.clone().close().await.unwrap();
 }
