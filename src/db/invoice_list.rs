@@ -260,10 +260,12 @@ impl InvoiceListRow {
         super::jobs::person_name(&self.customer_first_name, &self.customer_last_name)
     }
 
-    /// "Make Model (PLATE)", or "Sales" for a counter sale, as `InvoiceView` shows it.
     pub fn vehicle_display(&self) -> String {
-        super::jobs::vehicle_title(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
-            .unwrap_or_else(|| "Sales".into())
+        super::invoices::vehicle_column(
+            &self.vehicle_make,
+            &self.vehicle_model,
+            &self.vehicle_plate,
+        )
     }
 
     pub fn balance_cents(&self) -> i64 {

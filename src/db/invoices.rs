@@ -108,11 +108,19 @@ impl InvoiceView {
         super::jobs::person_name(&self.customer_first_name, &self.customer_last_name)
     }
 
-    /// "Make Model (PLATE)", or "Sales" for a counter sale, as the original showed it.
     pub fn vehicle_display(&self) -> String {
-        super::jobs::vehicle_title(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
-            .unwrap_or_else(|| "Sales".into())
+        vehicle_column(&self.vehicle_make, &self.vehicle_model, &self.vehicle_plate)
     }
+}
+
+/// An invoice's vehicle column: "Make Model (PLATE)", or "Sales" for a counter sale, as the
+/// original showed it.
+pub fn vehicle_column(
+    make: &Option<String>,
+    model: &Option<String>,
+    plate: &Option<String>,
+) -> String {
+    super::jobs::vehicle_title(make, model, plate).unwrap_or_else(|| "Sales".into())
 }
 
 /// Flat LEFT JOINs throughout, as in `job_view_query!`: the rows exist (foreign keys), and
