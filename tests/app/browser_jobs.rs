@@ -178,6 +178,17 @@ async fn the_front_desk_runs_a_job_from_drive_in_to_a_paid_invoice() {
         wide.is_empty(),
         "the job list is cards on a phone: {wide:?}"
     );
+    c.set_window_size(700, 900).await.unwrap();
+    let wide = too_wide(c, &["#job-table"]).await;
+    assert!(
+        wide.is_empty(),
+        "the job list is cards on a small tablet: {wide:?}"
+    );
+    assert_eq!(
+        sideways_scroll(c).await,
+        0,
+        "the list scrolls sideways at 700 px"
+    );
     phone_shot(c, &app, "/service-requests/new", "jobs-09-new-phone").await;
     c.goto(&app.url("/service-requests")).await.unwrap();
     wait_for(c, "#job-table").await;
