@@ -170,24 +170,25 @@ async fn user_from_session(
     let found = state
         .db
         .read(move |c| {
-            let Some(user) = users::find_active(c, id)? else {
+            let live = users::find_active(c, id)?.filter(|u| u.session_version == version);
+            let Some(user) = live else {
                 return Ok(None);
             };
-            let site_choices = if user.role.sees_all_sites() && user.session_version == version {
-                Some(sites::list_site_choices(c)?)
-            } else {
-                None
-            };
+            let site_choices = user
+                .role
+                .sees_all_sites()
+                .then(|| sites::list_site_choices(c))
+                .transpose()?;
             Ok(Some((user, site_choices)))
         })
         .await?;
     match found {
-        Some((user, site_choices)) if user.session_version == version => Ok(Some(CurrentUser {
+        Some((user, site_choices)) => Ok(Some(CurrentUser {
             user,
             via: AuthVia::Session,
             site_choices,
         })),
-        _ => {
+        None => {
             // Deactivated, deleted or signed out everywhere: this cookie is dead.
             end_session(identity, req);
             Ok(None)

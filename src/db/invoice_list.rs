@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::fixed_sql::FixedCondition;
-use super::invoices::{InvoiceView, invoice_view_columns, invoice_view_query};
+use super::invoices::{InvoiceView, invoice_names_query, invoice_view_columns, invoice_view_query};
 use super::paging::{Counting, Page, PageRequest, capped_total};
 use super::schema::{customers, invoices, promotions, service_requests, sites, vehicles};
 use super::scope::Scope;
@@ -220,17 +220,6 @@ fn views_of(conn: &mut AnyConnection, ids: &[i32]) -> Result<Vec<InvoiceView>, D
     Ok(items)
 }
 
-/// `invoice_view_query!` without the promotion, which the list does not show.
-macro_rules! invoice_list_query {
-    () => {
-        invoices::table
-            .left_join(service_requests::table)
-            .left_join(vehicles::table.on(vehicles::id.nullable().eq(service_requests::vehicle_id)))
-            .left_join(customers::table)
-            .left_join(sites::table)
-    };
-}
-
 /// An invoice as the list page shows it: what a row needs and nothing more (a page reads 25 of
 /// them joined with four tables, and every column costs; `InvoiceView` has 37).
 #[derive(Queryable, Debug)]
@@ -319,7 +308,7 @@ pub fn list_invoice_rows(
         Counting::Capped,
     )?;
     let items = ordered!(
-        filtered!(invoice_list_query!(), scope, filter, &windows),
+        filtered!(invoice_names_query!(), scope, filter, &windows),
         sort
     )
     .limit(page.size)

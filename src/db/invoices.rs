@@ -126,14 +126,21 @@ pub fn vehicle_column(
 /// Flat LEFT JOINs throughout, as in `job_view_query!`: the rows exist (foreign keys), and
 /// SQLite then always drives a page from the invoices' own index in the list's order (a
 /// nested `(jobs JOIN vehicles)` would be materialised whole first).
-macro_rules! invoice_view_query {
+macro_rules! invoice_names_query {
     () => {
         invoices::table
             .left_join(service_requests::table)
             .left_join(vehicles::table.on(vehicles::id.nullable().eq(service_requests::vehicle_id)))
             .left_join(customers::table)
             .left_join(sites::table)
-            .left_join(promotions::table)
+    };
+}
+
+/// The names, and the promotion the invoice applied (the list shows no promotion and reads
+/// `invoice_names_query!` alone).
+macro_rules! invoice_view_query {
+    () => {
+        invoice_names_query!().left_join(promotions::table)
     };
 }
 
@@ -164,7 +171,7 @@ macro_rules! invoice_view_columns {
         )
     };
 }
-pub(crate) use {invoice_view_columns, invoice_view_query};
+pub(crate) use {invoice_names_query, invoice_view_columns, invoice_view_query};
 
 /// An invoice the scope may see.
 pub fn find_invoice(
