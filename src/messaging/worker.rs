@@ -25,6 +25,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// How often abandoned claims are looked for. A lease lasts at least a minute, so looking on
 /// every round (many a second when jobs complete fast) found nothing new and cost a query.
 const ABANDONED_EVERY: TimeDelta = TimeDelta::seconds(30);
+/// After a round that sent something the worker rests this long before the next one. A round
+/// is two write transactions; woken by every completion, it ran one round per completion under
+/// load, which cost 8 % of SQLite's completions per second and 15 % of PostgreSQL's. Resting,
+/// a round carries what many completions queued meanwhile. A quiet outbox is not delayed: the
+/// first message after a rest goes at once.
+const ROUND_GAP: Duration = Duration::from_millis(50);
 
 /// Delivers the outbox of one database.
 #[derive(Clone)]
@@ -60,7 +66,14 @@ impl Worker {
             let delivered = self.deliver_due(crate::db::now()).await;
             match delivered {
                 Ok(n) if n as i64 >= BATCH => continue,
-                Ok(_) => {}
+                Ok(0) => {}
+                Ok(_) => {
+                    // A wake meanwhile is kept (`Notify` stores it) and ends the wait below.
+                    tokio::select! {
+                        _ = tokio::time::sleep(ROUND_GAP) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
                 Err(e) => tracing::warn!(error = %e, "outbox round failed; will try again"),
             }
             tokio::select! {
