@@ -203,7 +203,32 @@ pub fn find_message(
         .find(id)
         .select((outbox_messages::body_text, outbox_messages::body_html))
         .first(conn)?;
-    Ok(Some((line, body, html.is_some())))
+    Ok(Some((line, hide_invite_tokens(&body), html.is_some())))
+}
+
+/// What stands for an invitation's token wherever staff read a message.
+pub const HIDDEN_TOKEN: &str = "[hidden]";
+
+/// `text` with the token of every invitation link in it replaced by [`HIDDEN_TOKEN`]. The
+/// link sets the password of the account it invites, and whoever reads the outbox (head
+/// office reads every site's) must not be able to take, say, a superuser's account with it.
+pub fn hide_invite_tokens(text: &str) -> String {
+    let prefix = crate::web::paths::INVITE_PREFIX;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let after = &rest[at + prefix.len()..];
+        let token_len = after
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+            .unwrap_or(after.len());
+        out.push_str(&rest[..at + prefix.len()]);
+        if token_len > 0 {
+            out.push_str(HIDDEN_TOKEN);
+        }
+        rest = &after[token_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The id of the message with this dedupe key.
@@ -212,4 +237,21 @@ pub fn id_of(conn: &mut AnyConnection, dedupe_key: &str) -> Result<i32, DbError>
         .filter(outbox_messages::dedupe_key.eq(dedupe_key))
         .select(outbox_messages::id)
         .first(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hide_invite_tokens;
+
+    #[test]
+    fn invitation_tokens_are_hidden_and_the_rest_kept() {
+        let body = "Choose it here: https://w.example/invite/Ab9_x-Z2 Then sign in. Or /invite/Q7.";
+        assert_eq!(
+            hide_invite_tokens(body),
+            "Choose it here: https://w.example/invite/[hidden] Then sign in. Or /invite/[hidden]."
+        );
+        let no_token = "No link /invite/ here";
+        assert_eq!(hide_invite_tokens(no_token), no_token);
+        assert_eq!(hide_invite_tokens("Ünïcode ✓"), "Ünïcode ✓");
+    }
 }

@@ -15,6 +15,7 @@ on_both_databases!(
     an_invited_person_chooses_a_password_once_and_signs_in,
     a_new_invitation_replaces_the_old_one_for_accounts_still_waiting,
     an_account_needs_a_first_password_or_an_invitation,
+    whoever_reads_the_outbox_never_sees_an_invitation_link,
 );
 
 const CHOSEN: &str = "Correct horse 42 battery";
@@ -221,4 +222,66 @@ async fn an_account_needs_a_first_password_or_an_invitation(backend: Backend) {
     )
     .await;
     assert_eq!(listed.json::<Value>().await.unwrap()["count"], 0);
+}
+
+/// Head office reads every message; an invitation's link would let it take the invited
+/// account (here a superuser's). The page and the API show the message with the token hidden;
+/// the email itself still carries the working link.
+async fn whoever_reads_the_outbox_never_sees_an_invitation_link(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = client_at(&app, Role::Superuser, None).await;
+    let created = app
+        .post_form(
+            &boss,
+            "/staff/new",
+            "/staff/new",
+            &[
+                ("name", "Ama Boateng"),
+                ("email", "ama@example.com"),
+                ("role", "superuser"),
+                ("invite", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), 303);
+    let links = invite_links(&app, "ama@example.com").await;
+    assert_eq!(links.len(), 1, "one invitation email");
+    let token = links[0].trim_start_matches("/invite/").to_owned();
+    assert!(token.len() >= 20, "a real token: {token}");
+    let id = messages(&app)
+        .await
+        .into_iter()
+        .find(|m| m.kind == "staff_invite")
+        .expect("the invitation is queued")
+        .id;
+
+    let head_office = client_at(&app, Role::Hq, None).await;
+    let page = head_office
+        .get(app.url(&format!("/messages/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("/invite/[hidden]"), "{page}");
+    assert!(!page.contains(&token), "the page shows the token");
+
+    let api = call(
+        &app,
+        &head_office,
+        Method::GET,
+        &format!("/api/v1/messages/{id}/"),
+        None,
+    )
+    .await;
+    assert_eq!(api.status(), 200);
+    let dto: Value = api.json().await.unwrap();
+    let body = dto["body"].as_str().expect("a body");
+    assert!(body.contains("/invite/[hidden]"), "{body}");
+    assert!(!dto.to_string().contains(&token), "the API shows the token");
+
+    // Reading it spent nothing: the invited person still chooses a password with the link.
+    let chosen = choose(&app, &links[0], CHOSEN, CHOSEN).await;
+    assert_eq!(chosen.status(), 303);
+    assert!(can_sign_in(&app, "ama@example.com", CHOSEN).await);
 }
