@@ -12,8 +12,10 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber: human-readable in development, JSON lines in production.
 pub fn init(json: bool) {
+    // The scheduler crate logs its own start-up at info ("Uninited", "Job creator created"),
+    // which tells an operator nothing.
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn,tokio_cron_scheduler=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);
