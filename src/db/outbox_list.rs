@@ -207,12 +207,12 @@ pub fn find_message(
 }
 
 /// What stands for an invitation's token wherever staff read a message.
-pub const HIDDEN_TOKEN: &str = "[hidden]";
+const HIDDEN_TOKEN: &str = "[hidden]";
 
 /// `text` with the token of every invitation link in it replaced by [`HIDDEN_TOKEN`]. The
 /// link sets the password of the account it invites, and whoever reads the outbox (head
 /// office reads every site's) must not be able to take, say, a superuser's account with it.
-pub fn hide_invite_tokens(text: &str) -> String {
+fn hide_invite_tokens(text: &str) -> String {
     let prefix = crate::web::paths::INVITE_PREFIX;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

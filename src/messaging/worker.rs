@@ -27,7 +27,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 const ABANDONED_EVERY: TimeDelta = TimeDelta::seconds(30);
 /// After a round that sent something the worker rests this long before the next one. A round
 /// is two write transactions; woken by every completion, it ran one round per completion under
-/// load, which cost 8 % of SQLite's completions per second and 15 % of PostgreSQL's. Resting,
+/// load, which cost 8 % of SQLite's completions per second and 16 % of PostgreSQL's. Resting,
 /// a round carries what many completions queued meanwhile. A quiet outbox is not delayed: the
 /// first message after a rest goes at once.
 const ROUND_GAP: Duration = Duration::from_millis(50);
