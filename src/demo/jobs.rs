@@ -190,7 +190,10 @@ fn service_job(rng: &mut StdRng, world: &World<'_>, status: Status) -> Job {
     job.vehicle = Some(vehicle_index);
     job.service_type_id = Some(service_type_id);
     job.description = description;
-    job.odometer_km = odometer_at(vehicle, created_at, world.now);
+    // Read at completion, as the app takes it (the job page says "km at completion").
+    if status == Status::Completed {
+        job.odometer_km = odometer_at(vehicle, created_at, world.now);
+    }
     job.mechanic_id = with_mechanic
         .then(|| world.sites[site].mechanics.choose(rng).copied())
         .flatten();
@@ -393,7 +396,6 @@ pub fn open_for_bench(rng: &mut StdRng, world: &World<'_>, count: usize) -> Vec<
             job.vehicle = Some(vehicle_index);
             job.service_type_id = Some(39);
             job.description = "Service due, customer waiting.";
-            job.odometer_km = odometer_at(vehicle, opened, world.now);
             job.mechanic_id = world.sites[site].mechanics.choose(rng).copied();
             let three = world.products.len().min(3);
             job.parts = rand::seq::index::sample(rng, world.products.len(), three)

@@ -267,6 +267,9 @@ fn jobs_keep_their_rules(c: &mut AnyConnection, jobs: &[Job], open: &[i64]) {
         }
         assert_eq!(job.status == "Cancelled", job.cancel_reason.is_some());
         assert_eq!(job.status == "Completed", job.completed_at.is_some());
+        if job.status != "Completed" {
+            assert_eq!(job.odometer_km, None, "{}: read at completion", job.number);
+        }
     }
     for status in ["Pending", "In Progress", "Completed", "Cancelled"] {
         assert!(statuses.contains(&(false, status)), "no {status} service");
