@@ -252,10 +252,42 @@ pub struct NewInvoice {
     pub discount_cents: i64,
     pub tax_cents: i64,
     pub total_cents: i64,
+    /// A payment taken at completion is in it from the start (no update after).
+    pub paid_cents: i64,
     pub tax_rate_bp: i32,
     pub promotion_id: Option<i32>,
     pub status: String,
     pub public_token: Option<String>,
+}
+
+impl NewInvoice {
+    /// The row as [`insert_invoice`] wrote it with `id` at `at`: what a completion works on
+    /// without reading back the invoice it has just written (and so holds locked).
+    pub fn written(&self, id: i32, at: NaiveDateTime) -> InvoiceRow {
+        InvoiceRow {
+            id,
+            display_number: self.display_number.clone(),
+            service_request_id: self.service_request_id,
+            site_id: self.site_id,
+            customer_id: self.customer_id,
+            parts_cents: self.parts_cents,
+            labour_cents: self.labour_cents,
+            subtotal_cents: self.subtotal_cents,
+            discount_cents: self.discount_cents,
+            tax_cents: self.tax_cents,
+            total_cents: self.total_cents,
+            paid_cents: self.paid_cents,
+            tax_rate_bp: self.tax_rate_bp,
+            promotion_id: self.promotion_id,
+            status: self.status.clone(),
+            void_reason: None,
+            voided_at: None,
+            public_token: self.public_token.clone(),
+            public_token_revoked_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
 }
 
 #[derive(Queryable, Selectable, Serialize, Clone, Debug)]
@@ -385,20 +417,7 @@ pub fn record_payment(
     payment: &NewPayment<'_>,
 ) -> Result<i32, DbError> {
     let at = now();
-    let id = diesel::insert_into(payments::table)
-        .values((
-            payments::invoice_id.eq(invoice.id),
-            payments::amount_cents.eq(payment.amount_cents),
-            payments::method.eq(payment.method),
-            payments::reference.eq(payment.reference),
-            payments::reason.eq(payment.reason),
-            payments::tendered_cents.eq(payment.tendered_cents),
-            payments::received_by.eq(payment.by.0),
-            payments::received_at.eq(at),
-            payments::created_at.eq(at),
-        ))
-        .returning(payments::id)
-        .get_result(conn)?;
+    let id = insert_payment(conn, invoice.id, payment, at)?;
     let paid = invoice.paid_cents + payment.amount_cents;
     // A void invoice stays void: money handed back on it (a reversal) must not revive it.
     let status = if invoice.status == "void" {
@@ -414,6 +433,30 @@ pub fn record_payment(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// The payment's row alone: for an invoice written with this payment already in its paid
+/// amount and status (a payment taken at completion), or by [`record_payment`].
+pub fn insert_payment(
+    conn: &mut AnyConnection,
+    invoice_id: i32,
+    payment: &NewPayment<'_>,
+    at: NaiveDateTime,
+) -> Result<i32, DbError> {
+    Ok(diesel::insert_into(payments::table)
+        .values((
+            payments::invoice_id.eq(invoice_id),
+            payments::amount_cents.eq(payment.amount_cents),
+            payments::method.eq(payment.method),
+            payments::reference.eq(payment.reference),
+            payments::reason.eq(payment.reason),
+            payments::tendered_cents.eq(payment.tendered_cents),
+            payments::received_by.eq(payment.by.0),
+            payments::received_at.eq(at),
+            payments::created_at.eq(at),
+        ))
+        .returning(payments::id)
+        .get_result(conn)?)
 }
 
 pub fn void_invoice(

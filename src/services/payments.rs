@@ -117,19 +117,6 @@ pub fn take_payment(
     invoice: &InvoiceRow,
     plan: &PaymentPlan,
 ) -> Result<Taken, WriteError> {
-    let taken = take_payment_unaudited(c, actor, invoice, plan)?;
-    audit::insert_rows(c, &taken_audit(actor, invoice, plan, &taken))?;
-    Ok(taken)
-}
-
-/// [`take_payment`] but for its audit row ([`taken_audit`]), which the caller writes:
-/// completion writes it once the invoice has its number.
-pub fn take_payment_unaudited(
-    c: &mut AnyConnection,
-    actor: Actor,
-    invoice: &InvoiceRow,
-    plan: &PaymentPlan,
-) -> Result<Taken, WriteError> {
     if invoice.status == "void" {
         return Err(AppError::BadRequest(format!(
             "{} is void; it takes no payments.",
@@ -145,6 +132,50 @@ pub fn take_payment_unaudited(
         ))
         .into());
     }
+    let weighed = weigh(balance, plan)?;
+    let payment = weighed.payment(actor, plan);
+    let payment_id = invoices::record_payment(c, invoice, &payment)?;
+    let taken = weighed.taken(payment_id, invoice.paid_cents, invoice.total_cents);
+    audit::insert_rows(c, &taken_audit(actor, invoice, plan, &taken))?;
+    Ok(taken)
+}
+
+/// A payment's amount and change, checked against the balance it pays.
+#[derive(Clone, Copy, Debug)]
+pub struct Weighed {
+    amount_cents: i64,
+    change_cents: Option<i64>,
+}
+
+impl Weighed {
+    pub fn amount_cents(self) -> i64 {
+        self.amount_cents
+    }
+
+    fn payment<'a>(self, actor: Actor, plan: &'a PaymentPlan) -> NewPayment<'a> {
+        NewPayment {
+            amount_cents: self.amount_cents,
+            method: plan.method,
+            reference: &plan.reference,
+            reason: "",
+            tendered_cents: plan.tendered_cents,
+            by: actor.user,
+        }
+    }
+
+    fn taken(self, payment_id: i32, paid_before: i64, total: i64) -> Taken {
+        Taken {
+            payment_id,
+            amount_cents: self.amount_cents,
+            change_cents: self.change_cents,
+            paid_in_full: paid_before + self.amount_cents >= total,
+        }
+    }
+}
+
+/// What `plan` pays of `balance` (all of it unless it names an amount), and the change from
+/// the cash tendered; refused when it is more than the balance, or the cash less than it.
+pub fn weigh(balance: i64, plan: &PaymentPlan) -> Result<Weighed, WriteError> {
     let amount = plan.amount_cents.unwrap_or(balance);
     if amount > balance {
         return Err(WriteError::field(
@@ -169,21 +200,24 @@ pub fn take_payment_unaudited(
         Some(t) => Some(t - amount),
         None => None,
     };
-    let payment = NewPayment {
-        amount_cents: amount,
-        method: plan.method,
-        reference: &plan.reference,
-        reason: "",
-        tendered_cents: plan.tendered_cents,
-        by: actor.user,
-    };
-    let payment_id = invoices::record_payment(c, invoice, &payment)?;
-    Ok(Taken {
-        payment_id,
+    Ok(Weighed {
         amount_cents: amount,
         change_cents,
-        paid_in_full: invoice.paid_cents + amount >= invoice.total_cents,
     })
+}
+
+/// The payment `weighed` against a new invoice's total, on `invoice` just written with it in
+/// its paid amount and status (completion): only the payment's row is left to write.
+pub fn record_at_issue(
+    c: &mut AnyConnection,
+    actor: Actor,
+    invoice: &InvoiceRow,
+    plan: &PaymentPlan,
+    weighed: Weighed,
+) -> Result<Taken, WriteError> {
+    let payment = weighed.payment(actor, plan);
+    let payment_id = invoices::insert_payment(c, invoice.id, &payment, invoice.created_at)?;
+    Ok(weighed.taken(payment_id, 0, invoice.total_cents))
 }
 
 /// The audit row of the payment `taken` by `plan` on `invoice`.

@@ -6,8 +6,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use workshop::domain::role::Role;
 
-use crate::helpers::{Backend, client_at};
-use crate::jobs_api::{Shop, post, send, shop};
+use crate::helpers::{Backend, client_at, spawn_app_with};
+use crate::jobs_api::{Shop, post, send, shop, shop_of};
 use crate::on_both_databases;
 use crate::products_api::{create_product, stock_row};
 
@@ -27,6 +27,7 @@ on_both_databases!(
     messages_are_queued_with_their_event_and_only_then,
     paid_at_completion_every_row_names_the_invoice_number,
     a_completion_costs_the_same_statements_whatever_its_lines,
+    a_payment_at_completion_costs_only_its_rows,
 );
 
 /// The outbox rows about jobs, as (kind, service request or invoice id).
@@ -148,8 +149,12 @@ async fn messages_are_queued_with_their_event_and_only_then(backend: Backend) {
 /// Statements a completion costs, with the delivery of the messages it wakes (the count is the
 /// pool's: it waits until the pool has been quiet for a moment).
 async fn statements_to_complete(s: &Shop, job: i64) -> u64 {
+    statements_to_complete_with(s, job, json!({"labor_cost": "10"})).await
+}
+
+async fn statements_to_complete_with(s: &Shop, job: i64, body: Value) -> u64 {
     let before = s.app.queries_run();
-    let (status, body) = complete(s, job, json!({"labor_cost": "10"})).await;
+    let (status, body) = complete(s, job, body).await;
     assert_eq!(status, 200, "{body}");
     let mut seen = s.app.queries_run();
     loop {
@@ -193,6 +198,46 @@ async fn a_completion_costs_the_same_statements_whatever_its_lines(backend: Back
         "{backend:?}: one line {one} statements, three lines {three}"
     );
     assert!(one > 5, "the count covers the completion: {one}");
+}
+
+/// A payment taken at completion is written with the invoice (its paid amount and status) and
+/// costs only the payment's row: the invoice just written is neither read back nor updated.
+/// (On SQLite its audit row and the receipt message are a statement each; on PostgreSQL they
+/// travel in the number statement, `db::invoice_number`.)
+async fn a_payment_at_completion_costs_only_its_rows(backend: Backend) {
+    // Without the outbox worker, whose rounds would add their statements to either count.
+    let app = spawn_app_with(backend, &[("WORKSHOP_OUTBOX_WORKER", "false")]).await;
+    let s = shop_of(app).await;
+    let unpaid = s.job_with_parts(1).await;
+    let paid = s.job_with_parts(1).await;
+    let without = statements_to_complete(&s, unpaid).await;
+    let cash = json!({"labor_cost": "10", "payment_method": "cash", "tendered": "1000"});
+    let with = statements_to_complete_with(&s, paid, cash).await;
+    let payment = match backend {
+        Backend::Postgres => 1,
+        Backend::Sqlite => 3,
+    };
+    assert_eq!(
+        with,
+        without + payment,
+        "{backend:?}: unpaid {without}, paid {with}"
+    );
+    let (status, invoice) = send(&s.app, &s.desk, Method::GET, "/api/v1/invoices/", None).await;
+    assert_eq!(status, 200, "{invoice}");
+    let rows = invoice["results"].as_array().expect("a page of invoices");
+    let by_job = |job: i64| {
+        rows.iter()
+            .find(|r| r["service_request"] == json!(job))
+            .unwrap_or_else(|| panic!("the invoice of job {job}: {invoice}"))
+    };
+    assert_eq!(by_job(paid)["status"], "paid", "{invoice}");
+    assert_eq!(
+        by_job(paid)["amount_paid"],
+        by_job(paid)["total_cost"],
+        "{invoice}"
+    );
+    assert_eq!(by_job(paid)["balance"], "0.00", "{invoice}");
+    assert_eq!(by_job(unpaid)["status"], "unpaid", "{invoice}");
 }
 
 fn complete_path(job: i64) -> String {

@@ -43,7 +43,11 @@ pub struct Shop {
 }
 
 pub async fn shop(backend: Backend) -> Shop {
-    let app = spawn_app(backend).await;
+    shop_of(spawn_app(backend).await).await
+}
+
+/// [`shop`] in an app of the caller's.
+pub async fn shop_of(app: TestApp) -> Shop {
     let (a, b) = (
         app.create_site("North").await,
         app.create_site("South").await,

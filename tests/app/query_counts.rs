@@ -141,6 +141,7 @@ fn complete_with_invoice(
         discount_cents: 0,
         tax_cents: 0,
         total_cents: 4500,
+        paid_cents: 0,
         tax_rate_bp: 0,
         promotion_id: None,
         status: "unpaid".into(),

@@ -29,7 +29,7 @@ use crate::domain::totals::{self, Tax, TaxBase, Totals};
 use crate::error::AppError;
 use crate::services::fields::{Problems, WriteError};
 use crate::services::notify::Notify;
-use crate::services::payments::{PaymentPlan, take_payment_unaudited, taken_audit};
+use crate::services::payments::{self, PaymentPlan, taken_audit};
 
 /// The complete action as typed or sent; every field is optional.
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -234,6 +234,14 @@ fn complete_locked(
         promotion.as_ref(),
         plan.discount_cents,
     )?;
+    // A payment taken now is weighed before the invoice is written, so that the invoice is
+    // written paid (or part paid) at once instead of updated after.
+    let payment = plan.payment.filter(|_| totals.total > 0);
+    let weighed = match &payment {
+        Some(p) => Some(payments::weigh(totals.total, p)?),
+        None => None,
+    };
+    let paid_cents = weighed.map_or(0, payments::Weighed::amount_cents);
     let at = now();
     jobs::mark_completed(c, job.id, plan.odometer_km, at)?;
     if let Some(vehicle) = job.vehicle_id {
@@ -251,9 +259,10 @@ fn complete_locked(
         discount_cents: totals.discount,
         tax_cents: totals.tax,
         total_cents: totals.total,
+        paid_cents,
         tax_rate_bp: site.tax_rate_bp,
         promotion_id: promotion.as_ref().map(|p| p.id),
-        status: invoices::status_for(totals.total, 0).into(),
+        status: invoices::status_for(totals.total, paid_cents).into(),
         public_token: Some(crate::auth::api_tokens::random_token()),
     };
     let invoice_id = invoices::insert_invoice(c, &invoice, &frozen_lines(&parts, &labour), at)?;
@@ -262,10 +271,10 @@ fn complete_locked(
     let facts = notify.invoice_facts(c, invoice_id)?;
     let mut audit = completion_audit(actor, job, &invoice, invoice_id);
     let mut paid = None;
-    if let Some(payment) = plan.payment.filter(|_| totals.total > 0) {
-        let mut row = invoices::lock_invoice(c, invoice_id)?.ok_or(AppError::NotFound)?;
+    if let (Some(payment), Some(weighed)) = (payment, weighed) {
+        let mut row = invoice.written(invoice_id, at);
         row.display_number = NUMBER_SLOT.to_owned();
-        let taken = take_payment_unaudited(c, actor, &row, &payment)?;
+        let taken = payments::record_at_issue(c, actor, &row, &payment, weighed)?;
         audit.extend(taken_audit(actor, &row, &payment, &taken));
         paid = Some((taken, payment.method));
     }
