@@ -381,6 +381,15 @@ pub struct PaymentLine {
     pub received_by_name: Option<String>,
 }
 
+impl PaymentLine {
+    /// The cash handed back: what was tendered beyond the amount (a reversal has none).
+    pub fn change_cents(&self) -> Option<i64> {
+        self.tendered_cents
+            .filter(|_| self.amount_cents > 0)
+            .map(|t| t - self.amount_cents)
+    }
+}
+
 pub fn payments_of(conn: &mut AnyConnection, invoice: i32) -> Result<Vec<PaymentLine>, DbError> {
     Ok(payments::table
         .left_join(users::table)

@@ -280,6 +280,15 @@ pub fn text_of(html: &str, css: &str) -> Option<String> {
         .map(|e| e.text().collect::<String>().trim().to_owned())
 }
 
+/// The text of every element `css` in `html`, in document order.
+pub fn all_text_of(html: &str, css: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let selector = scraper::Selector::parse(css).unwrap();
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
 /// How many elements match `css` in `html`.
 pub fn count_of(html: &str, css: &str) -> usize {
     let doc = scraper::Html::parse_fragment(html);

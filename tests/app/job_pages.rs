@@ -6,8 +6,8 @@ use workshop::domain::role::Role;
 
 use crate::helpers::{Backend, location, spawn_app};
 use crate::job_fixtures::{
-    add_line, count_of, get, hx_post, insert, money_rows, on_hand, open_job, shop, status_of,
-    text_of, user,
+    add_line, all_text_of, count_of, get, hx_post, insert, money_rows, on_hand, open_job, shop,
+    status_of, text_of, user,
 };
 use crate::on_both_databases;
 
@@ -298,6 +298,12 @@ async fn a_job_goes_from_its_first_part_to_a_paid_invoice_in_fragments(backend: 
     assert_eq!(text_of(&body, "#invoice-status").as_deref(), Some("Paid"));
     assert_eq!(count_of(&body, "#payment-form"), 0, "nothing left to pay");
     assert_eq!(count_of(&body, "#payments tbody tr"), 2);
+    let notes = all_text_of(&body, "#payments td[data-label=Note]");
+    assert_eq!(
+        notes,
+        ["Tendered 100.00", "Tendered 50.00, change 30.00"],
+        "the change is shown where cash was handed back"
+    );
 }
 
 /// The id number in the `id` attribute (`prefix<n>`) of the first element matching `css`.

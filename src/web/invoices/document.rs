@@ -154,17 +154,13 @@ fn line_row(line: &InvoiceLine) -> LineRow {
 }
 
 fn payment_row(p: &PaymentLine, timezone: &str) -> PaymentRow {
-    let change = p
-        .tendered_cents
-        .filter(|_| p.amount_cents > 0)
-        .map(|t| money(t - p.amount_cents));
     PaymentRow {
         when: local_time(p.received_at, timezone),
         method: method_label(&p.method),
         reference: p.reference.clone(),
         amount: money(p.amount_cents),
         tendered: p.tendered_cents.map(money),
-        change,
+        change: p.change_cents().map(money),
         by: p.received_by_name.clone().unwrap_or_default(),
         reason: p.reason.clone(),
         is_reversal: p.amount_cents < 0,
