@@ -50,7 +50,8 @@ fn money(cents: i64) -> Money {
     Money::from_cents(cents)
 }
 
-/// A job as the list shows it; `parts_total` and `labor_cost` come from the page's sums.
+/// A job as the list shows it; `parts_total` and `labor_cost` are the sums kept on the job
+/// (`job_lines::refresh_line_sums`).
 pub fn job_dto(v: &JobView) -> Value {
     let j = &v.job;
     json!({

@@ -237,10 +237,10 @@ fn complete_locked(
     // A payment taken now is weighed before the invoice is written, so that the invoice is
     // written paid (or part paid) at once instead of updated after.
     let payment = plan.payment.filter(|_| totals.total > 0);
-    let weighed = match &payment {
-        Some(p) => Some(payments::weigh(totals.total, p)?),
-        None => None,
-    };
+    let weighed = payment
+        .as_ref()
+        .map(|p| payments::weigh(totals.total, p))
+        .transpose()?;
     let paid_cents = weighed.map_or(0, payments::Weighed::amount_cents);
     let at = now();
     jobs::mark_completed(c, job.id, plan.odometer_km, at)?;

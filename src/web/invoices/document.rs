@@ -135,11 +135,7 @@ pub fn status_badge(status: &str) -> &'static str {
 /// The job or sale page of an invoice's job.
 pub fn job_path(view: &InvoiceView) -> String {
     let is_sale = view.transaction_type == "sale";
-    format!(
-        "{}/{}",
-        crate::web::jobs::base_for(is_sale),
-        view.invoice.service_request_id
-    )
+    crate::web::jobs::job_path(is_sale, view.invoice.service_request_id)
 }
 
 fn line_row(line: &InvoiceLine) -> LineRow {

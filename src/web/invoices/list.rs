@@ -17,7 +17,7 @@ use crate::domain::ids::SiteId;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::dates::local_date;
-use crate::web::jobs::base_for;
+use crate::web::jobs::job_path;
 use crate::web::pager::Pager;
 use crate::web::shell::{self, Crumb, Shell, page};
 
@@ -142,7 +142,7 @@ impl Row {
     fn of(v: InvoiceListRow) -> Self {
         Self {
             id: v.id,
-            job_path: format!("{}/{}", base_for(v.is_sale()), v.service_request_id),
+            job_path: job_path(v.is_sale(), v.service_request_id),
             customer_id: v.customer_id,
             customer: v.customer_name(),
             vehicle: v.vehicle_display(),

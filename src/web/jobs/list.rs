@@ -184,7 +184,7 @@ fn row(job: JobListRow) -> Row {
         None => (job.lines_cents, false),
     };
     Row {
-        href: format!("{}/{}", super::base_for(job.is_sale()), job.id),
+        href: super::job_path(job.is_sale(), job.id),
         customer: job.customer_name(),
         vehicle: job.vehicle_display(),
         service_type: job.service_type_display(),

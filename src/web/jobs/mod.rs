@@ -129,6 +129,11 @@ pub fn base_for(is_sale: bool) -> &'static str {
     if is_sale { SALE_BASE } else { SERVICE_BASE }
 }
 
+/// The page of job `id`: `/sales/{id}` for a sale, `/service-requests/{id}` otherwise.
+pub fn job_path(is_sale: bool, id: i32) -> String {
+    format!("{}/{id}", base_for(is_sale))
+}
+
 /// Cents as staff read them: "12.50".
 pub fn money(cents: i64) -> String {
     Money::from_cents(cents).to_string()
